@@ -1,0 +1,64 @@
+// chain.h: the chain's state machine at block level: it holds the genesis, the committed state
+// and the head, produces the next block from candidate transactions, and validates and applies
+// blocks. Pure: it neither stores nor sends anything; the node persists what apply returns.
+//
+// Invariants: head().state_root == state().root() after every call; a block that fails any
+// check leaves the state exactly as it was.
+#pragma once
+
+#include <utility>
+#include <vector>
+
+#include "chain/genesis/genesis.h"
+#include "chain/protocol/block.h"
+#include "chain/state/state.h"
+
+namespace lingji::chain {
+
+// The writes of one applied block and the previous values they replaced.
+struct BlockChanges {
+  ChangeSet writes;
+  ChangeSet undo;
+};
+
+class Chain {
+ public:
+  explicit Chain(Genesis genesis);
+  Chain(const Chain&) = delete;
+  Chain& operator=(const Chain&) = delete;
+
+  // Rebuilds a chain from stored state and the stored head; refuses if the state does not hash
+  // to the head's state root (a damaged store).
+  [[nodiscard]] core::Status restore(const std::vector<std::pair<Bytes, Bytes>>& entries, const BlockHeader& head);
+
+  const Genesis& genesis() const { return genesis_; }
+  const Hash256& chain_id() const { return chain_id_; }
+  const BlockHeader& head() const { return head_; }
+  // Height 0 (the genesis) has no block: its id is the chain id.
+  Hash256 head_id() const { return head_.height == 0 ? chain_id_ : head_.id(); }
+  const State& state() const { return state_; }
+
+  struct Produced {
+    Block block;
+    BlockChanges changes;
+    std::vector<std::pair<Hash256, core::Error>> rejected;  // candidates left out, and why
+  };
+  // Applies the candidates in order at `time` (> head time), leaving out any that fail, and
+  // signs the block. Requires: candidates' signatures are already verified.
+  Produced produce_block(const std::vector<SignedTransaction>& candidates, TimeMs time, const core::PrivateKey& key);
+
+  // Validates every rule and applies the block. With signatures_verified the caller has already
+  // checked every transaction signature (in parallel); the block signature is always checked.
+  [[nodiscard]] core::Result<BlockChanges> apply_block(const Block& block, bool signatures_verified);
+
+  // Would tx apply on top of the head state at `time`? (for the mempool; changes nothing)
+  [[nodiscard]] core::Status check_against_head(const SignedTransaction& tx, TimeMs time) const;
+
+ private:
+  Genesis genesis_;
+  Hash256 chain_id_;
+  State state_;
+  BlockHeader head_;
+};
+
+}  // namespace lingji::chain

@@ -1,0 +1,44 @@
+#include "chain/chain_errors.h"
+
+namespace lingji::chain {
+
+const char* error_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kTxMalformed: return "tx.malformed";
+    case ErrorCode::kTxWrongChain: return "tx.wrong_chain_id";
+    case ErrorCode::kTxBadSignature: return "tx.bad_signature";
+    case ErrorCode::kTxExpired: return "tx.expired";
+    case ErrorCode::kTxExpirationTooFar: return "tx.expiration_too_far";
+    case ErrorCode::kTxStaleSequence: return "tx.stale_sequence";
+    case ErrorCode::kTxFutureSequence: return "tx.future_sequence";
+    case ErrorCode::kTxNoOperations: return "tx.no_operations";
+    case ErrorCode::kTxTooManyOperations: return "tx.too_many_operations";
+    case ErrorCode::kTxTooLarge: return "tx.too_large";
+    case ErrorCode::kTxDuplicate: return "tx.duplicate";
+    case ErrorCode::kTxUnknownOperation: return "tx.unknown_operation";
+    case ErrorCode::kTokenNonPositiveAmount: return "token.non_positive_amount";
+    case ErrorCode::kTokenSelfTransfer: return "token.self_transfer";
+    case ErrorCode::kTokenInsufficientBalance: return "token.insufficient_balance";
+    case ErrorCode::kTokenLockedBalance: return "token.locked_balance";
+    case ErrorCode::kTokenMemoTooLong: return "token.memo_too_long";
+    case ErrorCode::kTokenBalanceOverflow: return "token.balance_overflow";
+    case ErrorCode::kListingNotFoundation: return "listing.not_foundation";
+    case ErrorCode::kListingAlreadyDeclared: return "listing.already_declared";
+    case ErrorCode::kListingBadExchangeName: return "listing.bad_exchange_name";
+    case ErrorCode::kBlockBadHeight: return "block.bad_height";
+    case ErrorCode::kBlockBadPrevious: return "block.bad_previous";
+    case ErrorCode::kBlockBadTimestamp: return "block.bad_timestamp";
+    case ErrorCode::kBlockWrongProducer: return "block.wrong_producer";
+    case ErrorCode::kBlockBadSignature: return "block.bad_signature";
+    case ErrorCode::kBlockBadTxRoot: return "block.bad_tx_root";
+    case ErrorCode::kBlockBadStateRoot: return "block.bad_state_root";
+    case ErrorCode::kBlockTooManyTransactions: return "block.too_many_transactions";
+    case ErrorCode::kBlockInvalidTransaction: return "block.invalid_transaction";
+    case ErrorCode::kBlockMalformed: return "block.malformed";
+    case ErrorCode::kBlockTooLarge: return "block.too_large";
+    case ErrorCode::kGenesisInvalid: return "genesis.invalid";
+  }
+  return "unknown";
+}
+
+}  // namespace lingji::chain

@@ -1,0 +1,59 @@
+// chain_errors.h: the stable error codes of the chain layer. A released code is never renumbered.
+//   2000-2099 transactions   2100-2199 token   2200-2299 vesting/listing   2300-2399 blocks
+//   2400-2499 genesis
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+
+namespace lingji::chain {
+
+enum class ErrorCode : int {
+  kTxMalformed = 2000,
+  kTxWrongChain = 2001,
+  kTxBadSignature = 2002,
+  kTxExpired = 2003,
+  kTxExpirationTooFar = 2004,
+  kTxStaleSequence = 2005,
+  kTxFutureSequence = 2006,
+  kTxNoOperations = 2007,
+  kTxTooManyOperations = 2008,
+  kTxTooLarge = 2009,
+  kTxDuplicate = 2010,
+  kTxUnknownOperation = 2011,
+
+  kTokenNonPositiveAmount = 2101,
+  kTokenSelfTransfer = 2102,
+  kTokenInsufficientBalance = 2103,
+  kTokenLockedBalance = 2104,
+  kTokenMemoTooLong = 2105,
+  kTokenBalanceOverflow = 2106,
+
+  kListingNotFoundation = 2201,
+  kListingAlreadyDeclared = 2202,
+  kListingBadExchangeName = 2203,
+
+  kBlockBadHeight = 2301,
+  kBlockBadPrevious = 2302,
+  kBlockBadTimestamp = 2303,
+  kBlockWrongProducer = 2304,
+  kBlockBadSignature = 2305,
+  kBlockBadTxRoot = 2306,
+  kBlockBadStateRoot = 2307,
+  kBlockTooManyTransactions = 2308,
+  kBlockInvalidTransaction = 2309,
+  kBlockMalformed = 2310,
+  kBlockTooLarge = 2311,
+
+  kGenesisInvalid = 2401,
+};
+
+// The stable dotted name of a code ("token.insufficient_balance").
+const char* error_name(ErrorCode code);
+
+inline core::Error chain_error(ErrorCode code, std::string message) {
+  return core::Error{static_cast<int>(code), error_name(code), std::move(message)};
+}
+
+}  // namespace lingji::chain

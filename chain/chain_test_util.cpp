@@ -1,0 +1,41 @@
+#include "chain/chain_test_util.h"
+
+namespace lingji::chain::testing {
+
+Genesis dev_genesis(TimeMs genesis_time, int32_t utc_offset_minutes) {
+  Genesis g;
+  g.chain_name = "lingji-test";
+  g.genesis_time = genesis_time;
+  g.utc_offset_minutes = utc_offset_minutes;
+  g.foundation = dev_key("foundation").public_key();
+  g.producer = dev_key("producer").public_key();
+  auto add = [&](Category c, const char* key, int64_t ct) {
+    g.allocations.push_back({c, key, dev_key(key).public_key(), Amount::ct(ct)});
+  };
+  add(Category::kCornerstoneAngel, "cornerstone", 1'000'000'000);
+  add(Category::kDealers, "dealers", 1'000'000'000);
+  add(Category::kTeam, "team", 1'500'000'000);
+  add(Category::kFoundation, "foundation", 1'500'000'000);
+  add(Category::kCommunityRewards, "community-rewards", 1'000'000'000);
+  add(Category::kCommunityCirculation, "community", 3'999'000'000);
+  add(Category::kCommunityCirculation, "dev", 1'000'000);
+  return g;
+}
+
+SignedTransaction make_tx(const Hash256& chain_id, const core::PrivateKey& from, uint64_t sequence,
+                          TimeMs expiration, std::vector<Operation> ops) {
+  TransactionBody body;
+  body.chain_id = chain_id;
+  body.expiration = expiration;
+  body.sender = from.public_key();
+  body.sequence = sequence;
+  body.operations = std::move(ops);
+  return SignedTransaction::sign(std::move(body), from);
+}
+
+SignedTransaction make_transfer(const Hash256& chain_id, const core::PrivateKey& from, const PublicKey& to,
+                                Amount amount, uint64_t sequence, TimeMs expiration, std::string memo) {
+  return make_tx(chain_id, from, sequence, expiration, {Transfer{to, amount, std::move(memo)}});
+}
+
+}  // namespace lingji::chain::testing

@@ -1,0 +1,19 @@
+// chain_test_util.h: fixtures shared by the chain tests: a valid genesis built from the dev keys
+// with a chosen start time, and signed transactions.
+#pragma once
+
+#include "chain/chain.h"
+#include "chain/genesis/dev_keys.h"
+
+namespace lingji::chain::testing {
+
+// The default allocation (as genesis/default.json) starting at `genesis_time`.
+Genesis dev_genesis(TimeMs genesis_time, int32_t utc_offset_minutes = 480);
+
+SignedTransaction make_transfer(const Hash256& chain_id, const core::PrivateKey& from, const PublicKey& to,
+                                Amount amount, uint64_t sequence, TimeMs expiration,
+                                std::string memo = "");
+SignedTransaction make_tx(const Hash256& chain_id, const core::PrivateKey& from, uint64_t sequence,
+                          TimeMs expiration, std::vector<Operation> ops);
+
+}  // namespace lingji::chain::testing

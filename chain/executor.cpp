@@ -1,0 +1,55 @@
+#include "chain/executor.h"
+
+#include "chain/chain_errors.h"
+#include "chain/token/account.h"
+#include "chain/token/transfer.h"
+#include "chain/vesting/listing.h"
+
+namespace lingji::chain {
+
+core::Status check_transaction(const SignedTransaction& tx, const Hash256& chain_id) {
+  const auto& body = tx.body();
+  if (body.chain_id != chain_id)
+    return chain_error(ErrorCode::kTxWrongChain, "transaction is for chain " + body.chain_id.hex() +
+                                                     ", this is " + chain_id.hex());
+  if (body.operations.empty()) return chain_error(ErrorCode::kTxNoOperations, "transaction has no operations");
+  if (body.operations.size() > kMaxOperations)
+    return chain_error(ErrorCode::kTxTooManyOperations, "transaction has more than 16 operations");
+  for (const auto& op : body.operations) {
+    auto st = std::visit([&](const auto& o) { return check(o, body.sender); }, op);
+    if (!st) return st;
+  }
+  return core::Ok();
+}
+
+core::Status apply_transaction(StateOverlay& s, const SignedTransaction& tx, const Genesis& genesis,
+                               TimeMs block_time) {
+  const auto& body = tx.body();
+  if (body.expiration <= block_time)
+    return chain_error(ErrorCode::kTxExpired, "transaction expired at " + core::format_utc(body.expiration));
+  if (body.expiration > block_time + genesis.params.max_transaction_lifetime_ms)
+    return chain_error(ErrorCode::kTxExpirationTooFar, "expiration is more than " +
+                                                           std::to_string(genesis.params.max_transaction_lifetime_ms / 1000) +
+                                                           " s ahead of the chain's time");
+  StateOverlay txs(s);
+  Account sender = load_account(txs, body.sender);
+  if (body.sequence < sender.sequence)
+    return chain_error(ErrorCode::kTxStaleSequence, "sequence " + std::to_string(body.sequence) +
+                                                        " was already used; the account's next sequence is " +
+                                                        std::to_string(sender.sequence));
+  if (body.sequence > sender.sequence)
+    return chain_error(ErrorCode::kTxFutureSequence, "sequence " + std::to_string(body.sequence) +
+                                                         " is ahead of the account's next sequence " +
+                                                         std::to_string(sender.sequence));
+  ++sender.sequence;
+  store_account(txs, body.sender, sender);
+  ApplyContext ctx{genesis, block_time, body.sender};
+  for (const auto& op : body.operations) {
+    auto st = std::visit([&](const auto& o) { return apply(txs, o, ctx); }, op);
+    if (!st) return st;
+  }
+  s.absorb(std::move(txs));
+  return core::Ok();
+}
+
+}  // namespace lingji::chain

@@ -1,0 +1,78 @@
+// genesis_json.cpp: the genesis file format (JSON), e.g. genesis/default.json:
+// {"chain_name": "...", "genesis_time": "2026-01-01T00:00:00+08:00", "utc_offset_minutes": 480,
+//  "parameters": {"block_interval_ms": 1000, "max_block_transactions": 10000,
+//                 "max_transaction_lifetime_ms": 3600000},
+//  "foundation": "lj1q...", "producer": "lj1q...",
+//  "allocations": [{"category": "team", "name": "...", "account": "lj1q...",
+//                   "amount": "1500000000.00000000"}, ...]}
+#include <nlohmann/json.hpp>
+
+#include "chain/chain_errors.h"
+#include "chain/genesis/genesis.h"
+#include "core/address.h"
+
+namespace lingji::chain {
+
+core::Result<Genesis> parse_genesis_json(std::string_view text) {
+  auto bad = [](const std::string& why) { return chain_error(ErrorCode::kGenesisInvalid, "invalid genesis file: " + why); };
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
+  try {
+    Genesis g;
+    g.chain_name = j.at("chain_name").get<std::string>();
+    auto t = core::parse_iso8601(j.at("genesis_time").get<std::string>());
+    if (!t) return bad(t.error().message);
+    g.genesis_time = *t;
+    g.utc_offset_minutes = j.at("utc_offset_minutes").get<int32_t>();
+    if (j.contains("parameters")) {
+      const auto& p = j.at("parameters");
+      g.params.block_interval_ms = p.value("block_interval_ms", g.params.block_interval_ms);
+      g.params.max_block_transactions = p.value("max_block_transactions", g.params.max_block_transactions);
+      g.params.max_transaction_lifetime_ms = p.value("max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms);
+    }
+    for (auto [field, out] : {std::pair{"foundation", &g.foundation}, std::pair{"producer", &g.producer}}) {
+      auto key = core::parse_address(j.at(field).get<std::string>());
+      if (!key) return bad(std::string(field) + ": " + key.error().message);
+      *out = *key;
+    }
+    for (const auto& a : j.at("allocations")) {
+      Allocation alloc;
+      auto cat = category_from_name(a.at("category").get<std::string>());
+      if (!cat) return bad("unknown category \"" + a.at("category").get<std::string>() + "\"");
+      alloc.category = *cat;
+      alloc.name = a.at("name").get<std::string>();
+      auto key = core::parse_address(a.at("account").get<std::string>());
+      if (!key) return bad("allocation \"" + alloc.name + "\": " + key.error().message);
+      alloc.account = *key;
+      auto amount = Amount::parse(a.at("amount").get<std::string>());
+      if (!amount) return bad("allocation \"" + alloc.name + "\": " + amount.error().message);
+      alloc.amount = *amount;
+      g.allocations.push_back(std::move(alloc));
+    }
+    if (auto st = g.validate(); !st) return st.error();
+    return g;
+  } catch (const nlohmann::json::exception& e) {
+    return bad(e.what());
+  }
+}
+
+std::string genesis_to_json(const Genesis& g) {
+  nlohmann::ordered_json j;
+  j["chain_name"] = g.chain_name;
+  j["genesis_time"] = core::format_utc(g.genesis_time);
+  j["utc_offset_minutes"] = g.utc_offset_minutes;
+  j["parameters"] = {{"block_interval_ms", g.params.block_interval_ms},
+                     {"max_block_transactions", g.params.max_block_transactions},
+                     {"max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms}};
+  j["foundation"] = core::encode_address(g.foundation);
+  j["producer"] = core::encode_address(g.producer);
+  j["allocations"] = nlohmann::ordered_json::array();
+  for (const auto& a : g.allocations)
+    j["allocations"].push_back({{"category", category_name(a.category)},
+                                {"name", a.name},
+                                {"account", core::encode_address(a.account)},
+                                {"amount", a.amount.to_string()}});
+  return j.dump(2) + "\n";
+}
+
+}  // namespace lingji::chain

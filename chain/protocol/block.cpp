@@ -1,0 +1,88 @@
+#include "chain/protocol/block.h"
+
+#include "chain/chain_errors.h"
+#include "core/codec.h"
+
+namespace lingji::chain {
+namespace {
+
+Bytes block_signing_bytes(const Hash256& chain_id, const BlockHeader& h) {
+  core::Writer w;
+  w.raw(core::as_bytes(kBlockSigningDomain)).fixed(chain_id).raw(h.encode());
+  return w.take();
+}
+
+bool decode_header(core::Reader& r, BlockHeader& h) {
+  return r.u64(h.height) && r.fixed(h.previous) && r.i64(h.timestamp) && r.fixed(h.producer) &&
+         r.fixed(h.tx_root) && r.fixed(h.state_root) && r.u32(h.tx_count);
+}
+
+}  // namespace
+
+Bytes BlockHeader::encode() const {
+  core::Writer w;
+  w.u64(height).fixed(previous).i64(timestamp).fixed(producer).fixed(tx_root).fixed(state_root).u32(tx_count);
+  return w.take();
+}
+
+Hash256 BlockHeader::id() const { return core::blake2b_256(encode()); }
+
+Bytes Block::encode() const {
+  core::Writer w;
+  w.raw(header.encode()).fixed(signature).u32(static_cast<uint32_t>(transactions.size()));
+  for (const auto& tx : transactions) w.bytes(tx.bytes());
+  return w.take();
+}
+
+core::Result<Block> Block::decode(ByteView bytes) {
+  if (bytes.size() > kMaxBlockBytes)
+    return chain_error(ErrorCode::kBlockTooLarge, "block exceeds " + std::to_string(kMaxBlockBytes) + " bytes");
+  Block b;
+  core::Reader r(bytes);
+  uint32_t n = 0;
+  if (decode_header(r, b.header) && r.fixed(b.signature) && r.count(n, 1u << 20)) {
+    b.transactions.reserve(n);
+    Bytes tx_bytes;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!r.bytes(tx_bytes, kMaxTransactionBytes)) break;
+      auto tx = SignedTransaction::decode(tx_bytes);
+      if (!tx) return chain_error(ErrorCode::kBlockMalformed, "transaction " + std::to_string(i) + ": " + tx.error().message);
+      b.transactions.push_back(std::move(*tx));
+    }
+  }
+  if (auto st = r.finish(); !st) return chain_error(ErrorCode::kBlockMalformed, "malformed block: " + st.error().message);
+  if (b.header.tx_count != b.transactions.size())
+    return chain_error(ErrorCode::kBlockMalformed, "header tx_count does not match the transactions");
+  return b;
+}
+
+void Block::sign(const Hash256& chain_id, const core::PrivateKey& key) {
+  signature = key.sign(block_signing_bytes(chain_id, header));
+}
+
+bool Block::verify_signature(const Hash256& chain_id) const {
+  return core::verify(header.producer, block_signing_bytes(chain_id, header), signature);
+}
+
+Hash256 transactions_root(const std::vector<SignedTransaction>& txs) {
+  if (txs.empty()) return Hash256{};
+  std::vector<Hash256> level;
+  level.reserve(txs.size());
+  for (const auto& tx : txs) {
+    static constexpr uint8_t kLeaf = 0;
+    level.push_back(core::Blake2b().update({&kLeaf, 1}).update(tx.bytes()).finish());
+  }
+  while (level.size() > 1) {
+    std::vector<Hash256> next;
+    next.reserve((level.size() + 1) / 2);
+    for (size_t i = 0; i + 1 < level.size(); i += 2) {
+      static constexpr uint8_t kInner = 1;
+      next.push_back(core::Blake2b().update({&kInner, 1}).update(level[i]).update(level[i + 1]).finish());
+    }
+    if (level.size() % 2) next.push_back(level.back());
+    level = std::move(next);
+  }
+  return level[0];
+}
+
+}  // namespace lingji::chain

@@ -1,0 +1,101 @@
+#include "chain/protocol/transaction.h"
+
+#include "chain/chain_errors.h"
+#include "core/codec.h"
+
+namespace lingji::chain {
+namespace {
+
+void encode_op(core::Writer& w, const Operation& op) {
+  if (auto* t = std::get_if<Transfer>(&op)) {
+    w.u16(static_cast<uint16_t>(OpType::kTransfer)).fixed(t->to).i64(t->amount.units()).string(t->memo);
+  } else if (auto* l = std::get_if<DeclareListing>(&op)) {
+    w.u16(static_cast<uint16_t>(OpType::kDeclareListing)).string(l->exchange);
+  }
+}
+
+bool decode_op(core::Reader& r, Operation& out) {
+  uint16_t type;
+  if (!r.u16(type)) return false;
+  switch (static_cast<OpType>(type)) {
+    case OpType::kTransfer: {
+      Transfer t;
+      int64_t units;
+      if (!r.fixed(t.to) || !r.i64(units) || !r.string(t.memo, kMaxMemoBytes)) return false;
+      t.amount = Amount::units(units);
+      out = std::move(t);
+      return true;
+    }
+    case OpType::kDeclareListing: {
+      DeclareListing l;
+      if (!r.string(l.exchange, kMaxExchangeNameBytes)) return false;
+      out = std::move(l);
+      return true;
+    }
+  }
+  r.fail("unknown operation type " + std::to_string(type));
+  return false;
+}
+
+}  // namespace
+
+Bytes encode_body(const TransactionBody& body) {
+  core::Writer w;
+  w.fixed(body.chain_id).i64(body.expiration).fixed(body.sender).u64(body.sequence);
+  w.u32(static_cast<uint32_t>(body.operations.size()));
+  for (const auto& op : body.operations) encode_op(w, op);
+  return w.take();
+}
+
+Bytes signing_bytes(ByteView body) {
+  Bytes msg(kTxSigningDomain.begin(), kTxSigningDomain.end());
+  msg.insert(msg.end(), body.begin(), body.end());
+  return msg;
+}
+
+SignedTransaction SignedTransaction::sign(TransactionBody body, const core::PrivateKey& key) {
+  SignedTransaction tx;
+  tx.bytes_ = encode_body(body);
+  tx.id_ = core::blake2b_256(tx.bytes_);
+  tx.signature_ = key.sign(signing_bytes(tx.bytes_));
+  tx.bytes_.insert(tx.bytes_.end(), tx.signature_.bytes.begin(), tx.signature_.bytes.end());
+  tx.body_ = std::move(body);
+  return tx;
+}
+
+core::Result<SignedTransaction> SignedTransaction::decode(ByteView bytes) {
+  if (bytes.size() > kMaxTransactionBytes)
+    return chain_error(ErrorCode::kTxTooLarge, "transaction of " + std::to_string(bytes.size()) +
+                                                   " bytes exceeds the limit of " +
+                                                   std::to_string(kMaxTransactionBytes));
+  if (bytes.size() < 64) return chain_error(ErrorCode::kTxMalformed, "transaction is truncated");
+  SignedTransaction tx;
+  ByteView body = bytes.first(bytes.size() - 64);
+  core::Reader r(body);
+  uint32_t n = 0;
+  r.fixed(tx.body_.chain_id);
+  r.i64(tx.body_.expiration);
+  r.fixed(tx.body_.sender);
+  r.u64(tx.body_.sequence);
+  if (r.count(n, kMaxOperations)) {
+    tx.body_.operations.resize(n);
+    for (auto& op : tx.body_.operations)
+      if (!decode_op(r, op)) break;
+  }
+  if (auto st = r.finish(); !st) {
+    if (r.failed() && st.error().message.find("count ") == 0)
+      return chain_error(ErrorCode::kTxTooManyOperations, st.error().message);
+    return chain_error(ErrorCode::kTxMalformed, "malformed transaction: " + st.error().message);
+  }
+  auto sig = Signature::from(bytes.last(64));
+  tx.signature_ = *sig;
+  tx.bytes_.assign(bytes.begin(), bytes.end());
+  tx.id_ = core::blake2b_256(body);
+  return tx;
+}
+
+bool SignedTransaction::verify_signature() const {
+  return core::verify(body_.sender, signing_bytes(body_bytes()), signature_);
+}
+
+}  // namespace lingji::chain

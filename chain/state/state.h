@@ -1,0 +1,78 @@
+// state.h: the chain state as an ordered key-value map, committed to by a Merkle root.
+//
+// Keys are short byte strings whose first byte names the module that owns them (see each
+// module's *_state.h). Writes go to a StateOverlay (one per block, one per transaction on top
+// of it) so a failed transaction or block leaves no trace; a block's overlay is then applied to
+// the committed State, which updates the ordered map and the Merkle tree over
+// (BLAKE2b(key), BLAKE2b(value)) pairs incrementally and returns what is needed to undo it.
+#pragma once
+
+#include <cstring>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include "chain/state/merkle_tree.h"
+#include "core/bytes.h"
+#include "core/hash.h"
+
+namespace lingji::chain {
+
+using core::Bytes;
+using core::ByteView;
+
+// Lexicographic byte order, usable with ByteView lookups (transparent comparator).
+struct BytesLess {
+  using is_transparent = void;
+  static bool less(ByteView a, ByteView b) {
+    int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+    return c < 0 || (c == 0 && a.size() < b.size());
+  }
+  bool operator()(const Bytes& a, const Bytes& b) const { return less(a, b); }
+  bool operator()(const Bytes& a, ByteView b) const { return less(a, b); }
+  bool operator()(ByteView a, const Bytes& b) const { return less(a, b); }
+};
+
+// A set of writes; nullopt erases the key.
+using ChangeSet = std::map<Bytes, std::optional<Bytes>, BytesLess>;
+
+class StateReader {
+ public:
+  virtual ~StateReader() = default;
+  // The value at key, or nullptr. The pointer is valid until the next write to this state.
+  virtual const Bytes* get(ByteView key) const = 0;
+};
+
+class StateOverlay : public StateReader {
+ public:
+  explicit StateOverlay(const StateReader& base) : base_(&base) {}
+  const Bytes* get(ByteView key) const override;
+  void put(Bytes key, Bytes value) { writes_.insert_or_assign(std::move(key), std::move(value)); }
+  void erase(Bytes key) { writes_.insert_or_assign(std::move(key), std::nullopt); }
+  // Moves a child overlay's writes into this one. Requires: the child was built on this overlay.
+  void absorb(StateOverlay&& child);
+  const ChangeSet& writes() const { return writes_; }
+  ChangeSet take_writes() { return std::move(writes_); }
+
+ private:
+  const StateReader* base_;
+  ChangeSet writes_;
+};
+
+class State : public StateReader {
+ public:
+  const Bytes* get(ByteView key) const override;
+  // Applies writes and returns the previous values of the written keys (the undo set).
+  ChangeSet apply(const ChangeSet& changes);
+  // The Merkle root of the whole state; rehashes only what changed since the last call.
+  core::Hash256 root() { return tree_.root(); }
+  // Visits keys starting with prefix in key order.
+  void for_each(ByteView prefix, const std::function<void(const Bytes&, const Bytes&)>& fn) const;
+  size_t size() const { return kv_.size(); }
+
+ private:
+  std::map<Bytes, Bytes, BytesLess> kv_;
+  MerkleTree tree_;
+};
+
+}  // namespace lingji::chain

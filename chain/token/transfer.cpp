@@ -1,0 +1,37 @@
+#include "chain/token/transfer.h"
+
+#include "chain/chain_errors.h"
+#include "chain/token/account.h"
+#include "core/address.h"
+
+namespace lingji::chain {
+
+core::Status check(const Transfer& op, const PublicKey& sender) {
+  if (op.amount.units() <= 0 || !op.amount.in_range())
+    return chain_error(ErrorCode::kTokenNonPositiveAmount, "transfer amount must be positive");
+  if (op.memo.size() > kMaxMemoBytes)
+    return chain_error(ErrorCode::kTokenMemoTooLong, "memo is longer than 256 bytes");
+  if (op.to == sender) return chain_error(ErrorCode::kTokenSelfTransfer, "cannot transfer to the sending account");
+  return core::Ok();
+}
+
+core::Status apply(StateOverlay& s, const Transfer& op, const ApplyContext& ctx) {
+  Account from = load_account(s, ctx.sender);
+  if (from.balance < op.amount)
+    return chain_error(ErrorCode::kTokenInsufficientBalance,
+                       "balance " + from.balance.to_string() + " CT is less than " + op.amount.to_string() + " CT");
+  Amount free = spendable(s, ctx.sender, from.balance, ctx.block_time, ctx.genesis.utc_offset_minutes);
+  if (free < op.amount)
+    return chain_error(ErrorCode::kTokenLockedBalance,
+                       "only " + free.to_string() + " CT is unlocked; the rest of the balance is locked (R2)");
+  Account to = load_account(s, op.to);
+  auto to_after = core::checked_add(to.balance, op.amount);
+  if (!to_after) return chain_error(ErrorCode::kTokenBalanceOverflow, "recipient balance would overflow");
+  from.balance = *core::checked_sub(from.balance, op.amount);
+  to.balance = *to_after;
+  store_account(s, ctx.sender, from);
+  store_account(s, op.to, to);
+  return core::Ok();
+}
+
+}  // namespace lingji::chain

@@ -1,0 +1,27 @@
+#include "chain/vesting/listing.h"
+
+#include "chain/chain_errors.h"
+#include "core/calendar.h"
+
+namespace lingji::chain {
+
+core::Status check(const DeclareListing& op, const PublicKey&) {
+  if (op.exchange.empty() || op.exchange.size() > kMaxExchangeNameBytes)
+    return chain_error(ErrorCode::kListingBadExchangeName, "exchange name must be 1 to 64 bytes");
+  for (unsigned char c : op.exchange)
+    if (c < 0x20 || c == 0x7f)
+      return chain_error(ErrorCode::kListingBadExchangeName, "exchange name has a control character");
+  return core::Ok();
+}
+
+core::Status apply(StateOverlay& s, const DeclareListing& op, const ApplyContext& ctx) {
+  if (ctx.sender != ctx.genesis.foundation)
+    return chain_error(ErrorCode::kListingNotFoundation, "only the foundation's account can declare the listing");
+  if (auto existing = load_listing(s))
+    return chain_error(ErrorCode::kListingAlreadyDeclared,
+                       "the listing was already declared at " + core::format_utc(existing->listed_at));
+  store_listing(s, Listing{ctx.block_time, op.exchange});
+  return core::Ok();
+}
+
+}  // namespace lingji::chain
