@@ -305,6 +305,32 @@ TEST(MerkleTree, TamperedProofsFail) {
   EXPECT_FALSE(verify_inclusion(root, k, v, MerkleProof{}));
 }
 
+// A root built by someone else may hold the same key twice, once off its path. Only the copy on
+// the key's own path may verify, so no root can prove two values for one key.
+TEST(MerkleTree, ProofMustFollowTheKeysPath) {
+  const Hash256 k = from_hex("5000000000000000000000000000000000000000000000000000000000000000");
+  const Hash256 on_path = leaf_by_hand(k, value_of(1, 0));
+  const Hash256 off_path = leaf_by_hand(k, value_of(2, 0));  // placed under nibble 9
+  const Hash256 forged_root = internal_by_hand(0x0220, {on_path, off_path});
+  MerkleProof honest{{MerkleProofLevel{5, 0x0220, {off_path}}}};
+  EXPECT_TRUE(verify_inclusion(forged_root, k, value_of(1, 0), honest));
+  MerkleProof forged{{MerkleProofLevel{9, 0x0220, {on_path}}}};
+  EXPECT_FALSE(verify_inclusion(forged_root, k, value_of(2, 0), forged));
+}
+
+TEST(MerkleTree, ProofDeeperThanTheKeyIsRejected) {
+  // 65 levels would need nibble 64 of a 64-nibble key.
+  MerkleProof p;
+  p.levels.assign(65, MerkleProofLevel{0, 0x0001, {}});
+  Hash256 h = leaf_by_hand(Hash256{}, Hash256{});
+  for (int i = 0; i < 65; ++i) h = internal_by_hand(0x0001, {h});
+  EXPECT_FALSE(verify_inclusion(h, Hash256{}, Hash256{}, p));
+  p.levels.pop_back();  // 64 levels of nibble 0: the all-zero key's real path
+  h = leaf_by_hand(Hash256{}, Hash256{});
+  for (int i = 0; i < 64; ++i) h = internal_by_hand(0x0001, {h});
+  EXPECT_TRUE(verify_inclusion(h, Hash256{}, Hash256{}, p));
+}
+
 TEST(MerkleTree, SingleKeyProofIsEmpty) {
   MerkleTree t;
   t.put(key_of(1), value_of(1, 0));

@@ -1,0 +1,366 @@
+// http_server.cpp: the Beast side of HttpServer (contract in http_server.h).
+//
+// Shape: the accept loop runs on the io_context and gives each connection its own strand and
+// Session. A Session owns its beast::tcp_stream, whose expiry is the idle timeout, and loops
+//   read (request_parser with header and body limits) -> handler -> write
+// until the peer closes, asks for Connection: close, errs, or times out. All of a Session's
+// completion handlers run on its strand, so a Session needs no locks.
+//
+// Lifetime: sessions keep themselves alive through the shared_ptr captured in their pending
+// handlers. stop() stops and joins the threads, then destroys the io_context, which destroys the
+// pending handlers and with them every Session and socket.
+#include "api/http_server.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace lingji::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Response = http::response<http::string_body>;
+
+constexpr std::uint32_t kHeaderLimit = 8 * 1024;
+// After an error response the server keeps reading, and discarding, for up to this long before
+// it closes. Closing a socket that still has unread input makes the kernel send RST, which can
+// destroy the response before the client reads it: a client still uploading an oversized body
+// would see "connection reset" instead of the 413 that explains why.
+constexpr std::chrono::seconds kLingerTime{5};
+// An accept error such as EMFILE repeats at once; retrying after a pause avoids a busy loop.
+constexpr std::chrono::milliseconds kAcceptRetry{100};
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(c >> 4) & 0xf];
+      out += kHex[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string error_json(int code, std::string_view name, std::string_view message) {
+  return "{\"error\":{\"code\":" + std::to_string(code) + ",\"name\":\"" + json_escape(name) +
+         "\",\"message\":\"" + json_escape(message) + "\"}}";
+}
+
+std::string endpoint_string(const tcp::endpoint& ep) {
+  const std::string ip = ep.address().to_string();
+  const std::string host = ep.address().is_v6() ? "[" + ip + "]" : ip;
+  return host + ":" + std::to_string(ep.port());
+}
+
+bool is_http_parse_error(const beast::error_code& ec) {
+  return ec.category() == beast::error_code(http::error::bad_method).category();
+}
+
+// Header values must not carry CR/LF or other control characters: a handler that echoes user
+// input into Content-Type would otherwise let a client inject headers (response splitting).
+bool is_safe_header_value(std::string_view v) {
+  return std::none_of(v.begin(), v.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
+  });
+}
+
+struct Config {
+  HttpServerOptions options;
+  HttpHandler handler;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<const Config> config)
+      : stream_(std::move(socket)), config_(std::move(config)) {
+    beast::error_code ec;
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint_string(peer);
+  }
+
+  // The socket was accepted onto a strand; run on it from the first step.
+  void run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::read_request, shared_from_this()));
+  }
+
+ private:
+  void read_request() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(static_cast<std::uint64_t>(config_->options.max_body_bytes));
+    stream_.expires_after(config_->options.idle_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec == http::error::end_of_stream) {  // clean close between requests
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      return;
+    }
+    if (ec == http::error::body_limit) {
+      return send_error(
+          http::status::payload_too_large, kApiRequestTooLarge, "api.request_too_large",
+          "request body exceeds " + std::to_string(config_->options.max_body_bytes) + " bytes");
+    }
+    if (ec == http::error::header_limit) {
+      return send_error(http::status::request_header_fields_too_large, kApiRequestTooLarge,
+                        "api.request_too_large",
+                        "request header exceeds " + std::to_string(kHeaderLimit) + " bytes");
+    }
+    // partial_message is a peer that closed mid-request: nobody is left to read an answer.
+    if (is_http_parse_error(ec) && ec != http::error::partial_message) {
+      return send_error(http::status::bad_request, kApiMalformedHttp, "api.malformed_http",
+                        "malformed HTTP request: " + ec.message());
+    }
+    // Anything else is a timeout (the stream has closed the socket), a reset, or stop().
+    if (ec) return;
+    handle(parser_->release());
+  }
+
+  void handle(http::request<http::string_body> req) {
+    const bool head = req.method() == http::verb::head;
+    const bool keep_alive = req.keep_alive();
+    const unsigned version = req.version();
+    HttpRequest in;
+    in.method = std::string(req.method_string());
+    in.target = std::string(req.target());
+    in.content_type = std::string(req[http::field::content_type]);
+    in.body = std::move(req.body());
+    in.remote = remote_;
+    HttpResponse out = call_handler(in);
+
+    auto res = std::make_shared<Response>(static_cast<http::status>(out.status), version);
+    res->set(http::field::server, "lingjid");
+    if (!out.content_type.empty()) res->set(http::field::content_type, out.content_type);
+    res->keep_alive(keep_alive);
+    if (out.status == 204 || out.status == 304) {
+      // No body and no Content-Length (RFC 9110 section 8.6).
+    } else if (head) {
+      res->content_length(out.body.size());  // what a GET would carry; no body bytes follow
+    } else {
+      res->body() = std::move(out.body);
+      res->prepare_payload();
+    }
+    write(std::move(res), !keep_alive);
+  }
+
+  // Never throws: a throwing or misbehaving handler becomes a 500, never a dead process.
+  HttpResponse call_handler(const HttpRequest& in) {
+    try {
+      HttpResponse out = config_->handler(in);
+      if (out.status < 200 || out.status > 599) {
+        throw std::runtime_error("handler returned HTTP status " + std::to_string(out.status));
+      }
+      if (!is_safe_header_value(out.content_type)) {
+        throw std::runtime_error("handler returned a content_type with control characters");
+      }
+      return out;
+    } catch (const std::exception& e) {
+      report(e.what());
+    } catch (...) {
+      report("handler threw a non-std exception");
+    }
+    HttpResponse err;
+    err.status = 500;
+    err.body = error_json(kApiInternalError, "api.internal_error",
+                          "internal error while handling the request");
+    return err;
+  }
+
+  void report(const std::string& what) {
+    if (!config_->options.on_handler_error) return;
+    try {
+      config_->options.on_handler_error(what);
+    } catch (...) {  // a failing logger must not take the connection down with it
+    }
+  }
+
+  void send_error(http::status status, int code, std::string_view name,
+                  const std::string& message) {
+    auto res = std::make_shared<Response>(status, 11);
+    res->set(http::field::server, "lingjid");
+    res->set(http::field::content_type, "application/json");
+    res->keep_alive(false);
+    res->body() = error_json(code, name, message);
+    res->prepare_payload();
+    write(std::move(res), /*close_after=*/true);
+  }
+
+  void write(std::shared_ptr<Response> res, bool close_after) {
+    res_ = std::move(res);
+    stream_.expires_after(config_->options.idle_timeout);
+    http::async_write(stream_, *res_,
+                      [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
+                        self->res_.reset();
+                        if (ec) return;
+                        if (close_after) return self->linger_close();
+                        self->read_request();
+                      });
+  }
+
+  // Half-close, then discard input until the peer closes or kLingerTime passes (see kLingerTime).
+  void linger_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    const std::chrono::steady_clock::duration linger =
+        std::min<std::chrono::steady_clock::duration>(kLingerTime, config_->options.idle_timeout);
+    stream_.expires_after(linger);
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(net::buffer(drain_buf_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (!ec) self->drain();
+                            });
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<const Config> config_;
+  std::string remote_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<Response> res_;
+  std::array<char, 4096> drain_buf_{};
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  std::shared_ptr<const Config> config;
+  int thread_count = 1;
+  // Destroyed by stop() in reverse order of construction: the acceptor and timer need the
+  // io_context, and destroying the io_context destroys every remaining Session.
+  std::unique_ptr<net::io_context> ioc;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<net::steady_timer> retry_timer;
+  std::vector<std::thread> threads;
+  std::atomic<uint16_t> port{0};
+  std::mutex mu;  // guards started and stopped, and serialises start() against stop()
+  bool started = false;
+  bool stopped = false;
+
+  // Only one accept or retry wait is pending at a time, so this chain needs no strand.
+  void accept() {
+    acceptor->async_accept(net::make_strand(*ioc), [this](beast::error_code ec, tcp::socket sock) {
+      on_accept(ec, std::move(sock));
+    });
+  }
+
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted) return;  // stop()
+    if (ec) {
+      retry_timer->expires_after(kAcceptRetry);
+      retry_timer->async_wait([this](beast::error_code wait_ec) {
+        if (!wait_ec) accept();
+      });
+      return;
+    }
+    std::make_shared<Session>(std::move(socket), config)->run();
+    accept();
+  }
+
+  void run_thread() {
+    // Handlers catch what they expect; anything else (bad_alloc, say) must not terminate the
+    // process through an uncaught exception on this thread, so keep serving.
+    for (;;) {
+      try {
+        ioc->run();
+        return;
+      } catch (...) {
+      }
+    }
+  }
+};
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->thread_count = std::max(1, options.threads);
+  impl_->config = std::make_shared<const Config>(Config{std::move(options), std::move(handler)});
+  impl_->ioc = std::make_unique<net::io_context>(impl_->thread_count);
+  impl_->acceptor = std::make_unique<tcp::acceptor>(*impl_->ioc);
+  impl_->retry_timer = std::make_unique<net::steady_timer>(*impl_->ioc);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  Impl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.started || s.stopped)
+    throw std::logic_error("HttpServer::start: already started or stopped");
+  s.started = true;
+
+  const HttpServerOptions& o = s.config->options;
+  beast::error_code ec;
+  const net::ip::address address = net::ip::make_address(o.address, ec);
+  if (ec) throw std::runtime_error("http server: invalid listen address \"" + o.address + "\"");
+  const tcp::endpoint ep(address, o.port);
+  auto fail = [&](const std::string& step) {
+    beast::error_code ignored;
+    s.acceptor->close(ignored);
+    throw std::runtime_error("http server: cannot " + step + " " + endpoint_string(ep) + ": " +
+                             ec.message());
+  };
+  s.acceptor->open(ep.protocol(), ec);
+  if (ec) fail("open a socket for");
+  // SO_REUSEADDR lets a restarted node bind while old connections sit in TIME_WAIT; on Linux it
+  // still refuses a port that another socket is listening on.
+  s.acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) fail("set SO_REUSEADDR on");
+  s.acceptor->bind(ep, ec);
+  if (ec) fail("bind");
+  s.acceptor->listen(net::socket_base::max_listen_connections, ec);
+  if (ec) fail("listen on");
+  const tcp::endpoint bound = s.acceptor->local_endpoint(ec);
+  if (ec) fail("read the bound port of");
+  s.port = bound.port();
+
+  s.accept();
+  for (int i = 0; i < s.thread_count; ++i) s.threads.emplace_back([&s] { s.run_thread(); });
+}
+
+uint16_t HttpServer::port() const { return impl_->port.load(); }
+
+void HttpServer::stop() {
+  Impl& s = *impl_;
+  std::lock_guard<std::mutex> lock(s.mu);
+  if (s.stopped) return;
+  s.stopped = true;
+  s.ioc->stop();
+  for (std::thread& t : s.threads) t.join();
+  s.threads.clear();
+  s.retry_timer.reset();
+  s.acceptor.reset();
+  s.ioc.reset();
+}
+
+}  // namespace lingji::api

@@ -1,0 +1,160 @@
+#include "api/json_views.h"
+
+#include "chain/token/account.h"
+#include "chain/vesting/vesting.h"
+#include "core/address.h"
+
+namespace lingji::api {
+namespace {
+
+void put_time(Json& j, const std::string& name, core::TimeMs t) {
+  j[name] = core::format_utc(t);
+  j[name + "_ms"] = t;
+}
+
+Json time_json(core::TimeMs t) { return core::format_utc(t); }
+
+}  // namespace
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+Json error_json(const core::Error& e) {
+  return {{"error", {{"code", e.code}, {"name", e.name}, {"message", e.message}}}};
+}
+
+Json transaction_json(const chain::SignedTransaction& tx) {
+  const auto& b = tx.body();
+  Json ops = Json::array();
+  for (const auto& op : b.operations) {
+    if (auto* t = std::get_if<chain::Transfer>(&op)) {
+      ops.push_back({{"type", "transfer"},
+                     {"to", core::encode_address(t->to)},
+                     {"amount", t->amount.to_string()},
+                     {"memo", t->memo},
+                     {"memo_hex", core::to_hex(core::as_bytes(t->memo))}});
+    } else if (auto* l = std::get_if<chain::DeclareListing>(&op)) {
+      ops.push_back({{"type", "declare_listing"}, {"exchange", l->exchange}});
+    }
+  }
+  Json j;
+  j["id"] = tx.id().hex();
+  j["chain_id"] = b.chain_id.hex();
+  j["sender"] = core::encode_address(b.sender);
+  j["sequence"] = b.sequence;
+  put_time(j, "expiration", b.expiration);
+  j["operations"] = std::move(ops);
+  j["signature"] = tx.signature().hex();
+  j["size"] = tx.bytes().size();
+  return j;
+}
+
+Json block_json(const chain::Block& block) {
+  const auto& h = block.header;
+  Json j;
+  j["height"] = h.height;
+  j["id"] = h.id().hex();
+  j["previous"] = h.previous.hex();
+  put_time(j, "timestamp", h.timestamp);
+  j["producer"] = core::encode_address(h.producer);
+  j["tx_root"] = h.tx_root.hex();
+  j["state_root"] = h.state_root.hex();
+  j["signature"] = block.signature.hex();
+  j["transaction_count"] = h.tx_count;
+  j["transactions"] = Json::array();
+  for (const auto& tx : block.transactions) j["transactions"].push_back(transaction_json(tx));
+  return j;
+}
+
+Json account_json(const chain::Chain& chain, const core::PublicKey& key) {
+  const auto& g = chain.genesis();
+  const core::TimeMs now = chain.head().timestamp;
+  chain::Account acct = chain::load_account(chain.state(), key);
+  auto lock = chain::load_lock(chain.state(), key);
+  auto listing = chain::load_listing(chain.state());
+  core::Amount locked = lock ? chain::locked_at(*lock, now, listing, g.utc_offset_minutes) : core::Amount::zero();
+  core::Amount free = core::Amount::units(std::max<int64_t>(0, acct.balance.units() - locked.units()));
+  Json j;
+  j["address"] = core::encode_address(key);
+  j["public_key"] = key.hex();
+  j["balance"] = acct.balance.to_string();
+  j["free"] = free.to_string();
+  j["locked"] = locked.to_string();
+  j["sequence"] = acct.sequence;
+  j["as_of"] = {{"height", chain.head().height}, {"time", time_json(now)}};
+  if (!lock) {
+    j["vesting"] = nullptr;
+    return j;
+  }
+  Json v;
+  v["category"] = chain::category_name(lock->category);
+  v["original"] = lock->original.to_string();
+  v["locked"] = locked.to_string();
+  v["unlocked"] = core::Amount::units(lock->original.units() - locked.units()).to_string();
+  put_time(v, "cliff_end", lock->cliff_end);
+  v["monthly_unlocks_started"] = listing.has_value();
+  auto events = chain::upcoming_unlocks(*lock, now, listing, g.utc_offset_minutes);
+  v["next_unlock"] = events.empty() ? Json(nullptr)
+                                    : Json{{"time", time_json(events[0].at)}, {"amount", events[0].amount.to_string()}};
+  v["schedule"] = Json::array();
+  for (const auto& e : events) v["schedule"].push_back({{"time", time_json(e.at)}, {"amount", e.amount.to_string()}});
+  j["vesting"] = std::move(v);
+  return j;
+}
+
+Json supply_json(const chain::Chain& chain) {
+  const auto& g = chain.genesis();
+  const core::TimeMs now = chain.head().timestamp;
+  auto listing = chain::load_listing(chain.state());
+  int64_t total = 0, total_locked = 0;
+  Json cats = Json::array();
+  for (chain::Category c : chain::kAllCategories) {
+    int64_t allocated = 0, locked = 0;
+    for (const auto& a : g.allocations) {
+      if (a.category != c) continue;
+      allocated += a.amount.units();
+      if (auto lock = chain::load_lock(chain.state(), a.account))
+        locked += chain::locked_at(*lock, now, listing, g.utc_offset_minutes).units();
+    }
+    total += allocated;
+    total_locked += locked;
+    cats.push_back({{"category", chain::category_name(c)},
+                    {"percent", chain::category_percent(c)},
+                    {"lock_months", chain::category_lock_months(c)},
+                    {"allocated", core::Amount::units(allocated).to_string()},
+                    {"locked", core::Amount::units(locked).to_string()},
+                    {"unlocked", core::Amount::units(allocated - locked).to_string()}});
+  }
+  Json j;
+  j["total"] = core::Amount::units(total).to_string();
+  j["locked"] = core::Amount::units(total_locked).to_string();
+  j["unlocked"] = core::Amount::units(total - total_locked).to_string();
+  j["as_of"] = {{"height", chain.head().height}, {"time", time_json(now)}};
+  j["listing"] = listing ? Json{{"declared_at", time_json(listing->listed_at)}, {"exchange", listing->exchange}}
+                         : Json(nullptr);
+  j["categories"] = std::move(cats);
+  return j;
+}
+
+Json info_json(const chain::Chain& chain, const consensus::Controller& node) {
+  const auto& g = chain.genesis();
+  Json j;
+  j["chain_id"] = chain.chain_id().hex();
+  j["chain_name"] = g.chain_name;
+  put_time(j, "genesis_time", g.genesis_time);
+  j["utc_offset_minutes"] = g.utc_offset_minutes;
+  j["head_height"] = chain.head().height;
+  j["head_id"] = chain.head_id().hex();
+  put_time(j, "head_time", chain.head().timestamp);
+  j["head_state_root"] = chain.head().state_root.hex();
+  // One producer in this part: a stored block is never reverted, so it is final at once.
+  j["lib_height"] = chain.head().height;
+  j["lib_id"] = chain.head_id().hex();
+  j["producer"] = core::encode_address(g.producer);
+  j["producing"] = node.is_producer();
+  j["foundation"] = core::encode_address(g.foundation);
+  j["block_interval_ms"] = g.params.block_interval_ms;
+  j["max_transaction_lifetime_ms"] = g.params.max_transaction_lifetime_ms;
+  return j;
+}
+
+}  // namespace lingji::api

@@ -1,0 +1,24 @@
+// json_views.h: the JSON shapes of the API. Amounts are decimal strings with exactly 8
+// decimals ("10000000000.00000000"), never JSON numbers; times are ISO-8601 UTC strings with a
+// *_ms twin in milliseconds; keys, ids and signatures are lower-case hex; accounts are addresses.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "chain/chain.h"
+#include "consensus/controller.h"
+
+namespace lingji::api {
+
+using Json = nlohmann::ordered_json;
+
+Json transaction_json(const chain::SignedTransaction& tx);
+Json block_json(const chain::Block& block);
+Json account_json(const chain::Chain& chain, const core::PublicKey& key);
+Json supply_json(const chain::Chain& chain);
+Json info_json(const chain::Chain& chain, const consensus::Controller& node);
+Json error_json(const core::Error& e);
+// Serialises; invalid UTF-8 in memos is replaced rather than throwing.
+std::string dump(const Json& j);
+
+}  // namespace lingji::api

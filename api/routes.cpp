@@ -1,0 +1,161 @@
+#include "api/routes.h"
+
+#include "api/api_errors.h"
+#include "api/json_views.h"
+#include "chain/chain_errors.h"
+#include "core/address.h"
+
+namespace lingji::api {
+namespace {
+
+HttpResponse json_response(int status, const Json& j) { return {status, dump(j) + "\n", "application/json"}; }
+
+HttpResponse error_response(int status, const core::Error& e) { return json_response(status, error_json(e)); }
+
+HttpResponse error_response(int status, int code, const char* name, std::string message) {
+  return error_response(status, core::make_error(code, name, std::move(message)));
+}
+
+// HTTP status for an error from the chain: 409 for conflicts with what the chain already has,
+// 422 for well-formed transactions that the state refuses, 400 for malformed input.
+int status_for(const core::Error& e) {
+  using chain::ErrorCode;
+  switch (static_cast<ErrorCode>(e.code)) {
+    case ErrorCode::kTxDuplicate:
+    case ErrorCode::kTxStaleSequence:
+    case ErrorCode::kTxFutureSequence: return 409;
+    case ErrorCode::kTokenInsufficientBalance:
+    case ErrorCode::kTokenLockedBalance:
+    case ErrorCode::kTokenBalanceOverflow:
+    case ErrorCode::kListingNotFoundation:
+    case ErrorCode::kListingAlreadyDeclared: return 422;
+    default: break;
+  }
+  if (e.code == consensus::kMempoolFull) return 503;
+  return 400;
+}
+
+bool parse_hash(std::string_view hex, core::Hash256& out) {
+  if (hex.size() != 64) return false;
+  auto bytes = core::from_hex(hex);
+  if (!bytes) return false;
+  out = *core::Hash256::from(*bytes);
+  return true;
+}
+
+}  // namespace
+
+HttpResponse Routes::handle(const HttpRequest& request) {
+  std::string_view path = request.target;
+  if (auto q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+  auto tail = [&](std::string_view prefix, std::string_view& rest) {
+    if (path.substr(0, prefix.size()) != prefix || path.size() == prefix.size()) return false;
+    rest = path.substr(prefix.size());
+    return rest.find('/') == std::string_view::npos;
+  };
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  auto method_not_allowed = [&](const char* allowed) {
+    return error_response(405, kApiMethodNotAllowed, "api.method_not_allowed",
+                          request.method + " is not allowed here; use " + allowed);
+  };
+  std::string_view rest;
+  if (path == "/v1/info") {
+    if (!get) return method_not_allowed("GET");
+    return json_response(200, node_.read([&](const chain::Chain& c, const storage::BlockStore&) {
+      return info_json(c, node_);
+    }));
+  }
+  if (path == "/v1/supply") {
+    if (!get) return method_not_allowed("GET");
+    return json_response(200, node_.read([](const chain::Chain& c, const storage::BlockStore&) { return supply_json(c); }));
+  }
+  if (path == "/v1/transactions") {
+    if (request.method != "POST") return method_not_allowed("POST");
+    return post_transaction(request.body);
+  }
+  if (tail("/v1/accounts/", rest)) return get ? get_account(rest) : method_not_allowed("GET");
+  if (tail("/v1/blocks/", rest)) return get ? get_block(rest) : method_not_allowed("GET");
+  if (tail("/v1/transactions/", rest)) return get ? get_transaction(rest) : method_not_allowed("GET");
+  return error_response(404, kApiNotFound, "api.not_found", "no such endpoint: " + std::string(path.substr(0, 200)));
+}
+
+HttpResponse Routes::get_account(std::string_view address) {
+  auto key = core::parse_address(address);
+  if (!key) return error_response(400, key.error());
+  return json_response(200, node_.read([&](const chain::Chain& c, const storage::BlockStore&) {
+    return account_json(c, *key);
+  }));
+}
+
+HttpResponse Routes::get_block(std::string_view ref) {
+  std::optional<uint64_t> height;
+  core::Hash256 id;
+  if (ref == "head" || ref == "latest") {
+    height = node_.read([](const chain::Chain& c, const storage::BlockStore&) { return c.head().height; });
+  } else if (!ref.empty() && ref.size() <= 19 && ref.find_first_not_of("0123456789") == std::string_view::npos) {
+    height = std::stoull(std::string(ref));
+  } else if (!parse_hash(ref, id)) {
+    return error_response(400, kApiInvalidBlockRef, "api.invalid_block_ref",
+                          "a block is named by its height (decimal) or its id (64 hex digits)");
+  }
+  auto block = node_.read([&](const chain::Chain&, const storage::BlockStore& s) -> std::optional<chain::Block> {
+    if (!height) height = s.height_of(id);
+    if (!height) return std::nullopt;
+    return s.block_at(*height);
+  });
+  if (!block) return error_response(404, kApiBlockNotFound, "api.block_not_found", "no such block: " + std::string(ref.substr(0, 80)));
+  return json_response(200, block_json(*block));
+}
+
+HttpResponse Routes::get_transaction(std::string_view id_hex) {
+  core::Hash256 id;
+  if (!parse_hash(id_hex, id))
+    return error_response(400, kApiInvalidTxId, "api.invalid_transaction_id", "a transaction id is 64 hex digits");
+  consensus::TxStatus st = node_.transaction_status(id);
+  Json j;
+  switch (st.state) {
+    case consensus::TxState::kUnknown:
+      return error_response(404, kApiTxNotFound, "api.transaction_not_found",
+                            "transaction " + std::string(id_hex) + " is neither in a block nor pending here");
+    case consensus::TxState::kRejected:
+      j["id"] = std::string(id_hex);
+      j["status"] = "rejected";
+      j["error"] = error_json(*st.error)["error"];
+      return json_response(200, j);
+    case consensus::TxState::kPending:
+      j = transaction_json(*st.tx);
+      j["status"] = "pending";
+      return json_response(200, j);
+    case consensus::TxState::kCommitted: {
+      j = transaction_json(*st.tx);
+      j["status"] = "committed";
+      auto [block_id, lib] = node_.read([&](const chain::Chain& c, const storage::BlockStore& s) {
+        auto b = s.block_at(st.location->height);
+        return std::pair{b ? b->header.id().hex() : std::string(), c.head().height};
+      });
+      j["block_height"] = st.location->height;
+      j["block_id"] = block_id;
+      j["index"] = st.location->index;
+      j["final"] = st.location->height <= lib;
+      return json_response(200, j);
+    }
+  }
+  return error_response(500, kApiInternalError, "api.internal_error", "unknown transaction state");
+}
+
+HttpResponse Routes::post_transaction(const std::string& body) {
+  auto j = Json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object())
+    return error_response(400, kApiMalformedJson, "api.malformed_json", "the body must be a JSON object");
+  auto it = j.find("transaction");
+  if (it == j.end() || !it->is_string())
+    return error_response(400, kApiMissingField, "api.missing_field",
+                          "\"transaction\" (the signed transaction in hex) is required");
+  auto bytes = core::from_hex(it->get<std::string>());
+  if (!bytes) return error_response(400, kApiInvalidHex, "api.invalid_hex", "\"transaction\" is not valid hex");
+  auto id = node_.submit(*bytes, now_());
+  if (!id) return error_response(status_for(id.error()), id.error());
+  return json_response(202, Json{{"id", id->hex()}, {"status", "pending"}});
+}
+
+}  // namespace lingji::api

@@ -1,0 +1,29 @@
+// routes.h: the node's JSON API (documented in docs/api.md). Maps HTTP requests to node
+// queries and submissions; knows nothing of sockets, so it is tested without a network.
+#pragma once
+
+#include <functional>
+
+#include "api/http_server.h"
+#include "core/calendar.h"
+#include "consensus/controller.h"
+
+namespace lingji::api {
+
+class Routes {
+ public:
+  // now: the wall clock, used only to judge expiry of submitted transactions.
+  Routes(consensus::Controller& node, std::function<core::TimeMs()> now) : node_(node), now_(std::move(now)) {}
+  HttpResponse handle(const HttpRequest& request);
+
+ private:
+  HttpResponse get_account(std::string_view address);
+  HttpResponse get_block(std::string_view ref);
+  HttpResponse get_transaction(std::string_view id);
+  HttpResponse post_transaction(const std::string& body);
+
+  consensus::Controller& node_;
+  std::function<core::TimeMs()> now_;
+};
+
+}  // namespace lingji::api

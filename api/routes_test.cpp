@@ -1,0 +1,141 @@
+// routes_test.cpp: the JSON API without a network: shapes of the answers and one distinct error
+// for every kind of bad request, none of which changes the chain.
+#include "api/routes.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "api/json_views.h"
+#include "chain/chain_test_util.h"
+#include "core/address.h"
+
+namespace lingji::api {
+namespace {
+
+using namespace lingji::chain;
+constexpr TimeMs kT0 = 1'790'000'000'000;
+
+class RoutesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() / ("lingji-routes-" + std::to_string(::getpid()) + "-" +
+                                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir);
+    consensus::ControllerOptions o;
+    o.data_dir = dir;
+    o.genesis = genesis;
+    o.producer_key = dev_key("producer");
+    auto opened = consensus::Controller::open(std::move(o));
+    ASSERT_TRUE(opened);
+    ctl = std::move(opened.value());
+    routes = std::make_unique<Routes>(*ctl, [] { return kT0 + 500; });
+  }
+  void TearDown() override {
+    routes.reset();
+    ctl.reset();
+    std::filesystem::remove_all(dir);
+  }
+  std::pair<int, Json> call(std::string method, std::string target, std::string body = "") {
+    auto r = routes->handle(HttpRequest{method, target, body, "application/json", "test"});
+    return {r.status, Json::parse(r.body)};
+  }
+  std::pair<int, Json> post_tx(const SignedTransaction& tx) {
+    return call("POST", "/v1/transactions", dump(Json{{"transaction", core::to_hex(tx.bytes())}}));
+  }
+  std::string err(const Json& j) { return j["error"]["name"].get<std::string>(); }
+
+  Genesis genesis = testing::dev_genesis(kT0);
+  std::filesystem::path dir;
+  std::unique_ptr<consensus::Controller> ctl;
+  std::unique_ptr<Routes> routes;
+  core::PrivateKey dev = dev_key("dev");
+  PublicKey bob = dev_key("bob").public_key();
+};
+
+TEST_F(RoutesTest, InfoSupplyAndAccounts) {
+  auto [s, info] = call("GET", "/v1/info");
+  EXPECT_EQ(s, 200);
+  EXPECT_EQ(info["chain_id"], genesis.chain_id().hex());
+  EXPECT_EQ(info["head_height"], 0);
+  EXPECT_EQ(info["lib_height"], 0);
+  auto [s2, supply] = call("GET", "/v1/supply");
+  EXPECT_EQ(s2, 200);
+  EXPECT_EQ(supply["total"], "10000000000.00000000");
+  EXPECT_EQ(supply["locked"], "3500000000.00000000");  // investors + dealers + team, all still locked
+  EXPECT_EQ(supply["categories"].size(), 6u);
+  auto [s3, team] = call("GET", "/v1/accounts/" + core::encode_address(dev_key("team").public_key()));
+  EXPECT_EQ(s3, 200);
+  EXPECT_EQ(team["balance"], "1500000000.00000000");
+  EXPECT_EQ(team["free"], "0.00000000");
+  EXPECT_EQ(team["vesting"]["category"], "team");
+  EXPECT_EQ(team["vesting"]["next_unlock"]["amount"], "1500000000.00000000");
+  EXPECT_EQ(team["vesting"]["next_unlock"]["time"], core::format_utc(core::add_months(kT0, 12, 480)));
+  auto [s4, nobody] = call("GET", "/v1/accounts/" + core::encode_address(bob));
+  EXPECT_EQ(s4, 200);
+  EXPECT_EQ(nobody["balance"], "0.00000000");
+  EXPECT_TRUE(nobody["vesting"].is_null());
+}
+
+TEST_F(RoutesTest, SubmitFollowAndReadBlocks) {
+  auto tx = testing::make_transfer(genesis.chain_id(), dev, bob, Amount::parse("12.5").value(), 0, kT0 + 60'000, "rent");
+  auto [s, r] = post_tx(tx);
+  ASSERT_EQ(s, 202) << r.dump();
+  EXPECT_EQ(r["id"], tx.id().hex());
+  EXPECT_EQ(call("GET", "/v1/transactions/" + tx.id().hex()).second["status"], "pending");
+  ASSERT_TRUE(ctl->produce(kT0 + 1000));
+  auto [s2, t] = call("GET", "/v1/transactions/" + tx.id().hex());
+  EXPECT_EQ(s2, 200);
+  EXPECT_EQ(t["status"], "committed");
+  EXPECT_EQ(t["block_height"], 1);
+  EXPECT_EQ(t["operations"][0]["amount"], "12.50000000");
+  EXPECT_EQ(t["operations"][0]["memo"], "rent");
+  auto [s3, b] = call("GET", "/v1/blocks/1");
+  EXPECT_EQ(s3, 200);
+  EXPECT_EQ(b["transactions"][0]["id"], tx.id().hex());
+  auto [s4, b2] = call("GET", "/v1/blocks/" + b["id"].get<std::string>());
+  EXPECT_EQ(s4, 200);
+  EXPECT_EQ(b2["height"], 1);
+  EXPECT_EQ(call("GET", "/v1/accounts/" + core::encode_address(bob)).second["balance"], "12.50000000");
+}
+
+TEST_F(RoutesTest, BadRequestsGetTheirOwnErrors) {
+  auto exp = kT0 + 60'000;
+  EXPECT_EQ(err(call("POST", "/v1/transactions", "{not json").second), "api.malformed_json");
+  EXPECT_EQ(err(call("POST", "/v1/transactions", "{}").second), "api.missing_field");
+  EXPECT_EQ(err(call("POST", "/v1/transactions", R"({"transaction":"zz"})").second), "api.invalid_hex");
+  EXPECT_EQ(err(call("POST", "/v1/transactions", R"({"transaction":"00ff"})").second), "tx.malformed");
+  auto tx = testing::make_transfer(genesis.chain_id(), dev, bob, Amount::ct(1), 0, exp);
+  Bytes bad = tx.bytes();
+  bad[bad.size() - 10] ^= 4;
+  EXPECT_EQ(err(call("POST", "/v1/transactions", dump(Json{{"transaction", core::to_hex(bad)}})).second), "tx.bad_signature");
+  Genesis other = genesis;
+  other.chain_name = "other";
+  EXPECT_EQ(err(post_tx(testing::make_transfer(other.chain_id(), dev, bob, Amount::ct(1), 0, exp)).second), "tx.wrong_chain_id");
+  auto [s, over] = post_tx(testing::make_transfer(genesis.chain_id(), dev, bob, Amount::ct(5'000'000), 0, exp));
+  EXPECT_EQ(s, 422);
+  EXPECT_EQ(err(over), "token.insufficient_balance");
+  EXPECT_EQ(err(post_tx(testing::make_transfer(genesis.chain_id(), dev_key("cornerstone"), bob, Amount::ct(1), 0, exp)).second),
+            "token.locked_balance");
+  ASSERT_EQ(post_tx(tx).first, 202);
+  ASSERT_TRUE(ctl->produce(kT0 + 1000));
+  auto [s2, stale] = post_tx(testing::make_transfer(genesis.chain_id(), dev, bob, Amount::ct(2), 0, exp));
+  EXPECT_EQ(s2, 409);
+  EXPECT_EQ(err(stale), "tx.stale_sequence");
+
+  EXPECT_EQ(err(call("GET", "/v1/accounts/lj1qnotanaddress").second), "core.invalid_address");
+  std::string addr = core::encode_address(bob);
+  addr[10] = addr[10] == 'q' ? 'p' : 'q';
+  EXPECT_EQ(err(call("GET", "/v1/accounts/" + addr).second), "core.address_checksum");
+  EXPECT_EQ(err(call("GET", "/v1/blocks/99").second), "api.block_not_found");
+  EXPECT_EQ(err(call("GET", "/v1/blocks/xyz").second), "api.invalid_block_ref");
+  EXPECT_EQ(err(call("GET", "/v1/transactions/abc").second), "api.invalid_transaction_id");
+  EXPECT_EQ(err(call("GET", "/v1/transactions/" + std::string(64, '0')).second), "api.transaction_not_found");
+  EXPECT_EQ(err(call("DELETE", "/v1/info").second), "api.method_not_allowed");
+  EXPECT_EQ(err(call("GET", "/v2/nothing").second), "api.not_found");
+  // None of that moved any CT.
+  EXPECT_EQ(call("GET", "/v1/accounts/" + core::encode_address(bob)).second["balance"], "1.00000000");
+  EXPECT_EQ(call("GET", "/v1/info").second["head_height"], 1);
+}
+
+}  // namespace
+}  // namespace lingji::api

@@ -1,0 +1,174 @@
+#include "consensus/controller.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "chain/chain_errors.h"
+#include "chain/executor.h"
+#include "consensus/verify_pool.h"
+
+namespace lingji::consensus {
+
+using chain::ErrorCode;
+using chain::chain_error;
+
+namespace {
+
+std::vector<std::pair<core::Bytes, core::Bytes>> state_entries(const chain::State& s) {
+  std::vector<std::pair<core::Bytes, core::Bytes>> out;
+  s.for_each({}, [&](const core::Bytes& k, const core::Bytes& v) { out.emplace_back(k, v); });
+  return out;
+}
+
+core::Result<chain::Genesis> stored_genesis(const storage::BlockStore& store) {
+  auto json = store.genesis_json();
+  if (!json) return core::make_error(storage::kStorageCorruption, "storage.corruption", "the store has no genesis");
+  return chain::parse_genesis_json(*json);
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions options) {
+  auto store = storage::BlockStore::open(options.data_dir, options.sync_writes);
+  if (!store) return store.error();
+  std::unique_ptr<Controller> node(new Controller());
+  node->store_ = std::move(*store);
+  auto& s = *node->store_;
+  if (!s.genesis_json()) {
+    if (!options.genesis)
+      return chain_error(ErrorCode::kGenesisInvalid, "the data directory holds no chain and no genesis was given");
+    if (auto st = s.put_genesis_json(chain::genesis_to_json(*options.genesis)); !st) return st.error();
+  }
+  auto genesis = stored_genesis(s);
+  if (!genesis) return genesis.error();
+  node->chain_ = std::make_unique<chain::Chain>(std::move(*genesis));
+  if (s.head_height() == 0) {
+    // (Re)write the genesis state: a crash between storing the genesis and its state must
+    // not leave block 1's changes applied to an empty state.
+    if (auto st = s.replace_state(state_entries(node->chain_->state())); !st) return st.error();
+  } else {
+    auto head = s.block_at(s.head_height());
+    if (!head)
+      return core::make_error(storage::kStorageCorruption, "storage.corruption",
+                              "head block " + std::to_string(s.head_height()) + " is missing or damaged");
+    if (auto st = node->chain_->restore(s.load_state(), head->header); !st)
+      return core::make_error(storage::kStorageCorruption, "storage.corruption",
+                              st.error().message + "; run lingjid --replay to rebuild the state");
+  }
+  node->producer_key_ = std::move(options.producer_key);
+  node->mempool_ = std::make_unique<Mempool>(options.mempool_capacity);
+  node->pending_ = std::make_unique<chain::StateOverlay>(node->chain_->state());
+  return node;
+}
+
+core::Result<core::Hash256> Controller::submit(core::ByteView tx_bytes, core::TimeMs now) {
+  auto decoded = chain::SignedTransaction::decode(tx_bytes);
+  if (!decoded) return decoded.error();
+  const chain::SignedTransaction& tx = *decoded;
+  // Context-free checks and the signature run before taking the lock.
+  if (auto st = chain::check_transaction(tx, chain_->chain_id()); !st) return st.error();
+  if (!tx.verify_signature())
+    return chain_error(ErrorCode::kTxBadSignature, "signature does not match the sender's key");
+  std::lock_guard lock(mu_);
+  if (mempool_->contains(tx.id()) || store_->find_transaction(tx.id()))
+    return chain_error(ErrorCode::kTxDuplicate, "transaction " + tx.id().hex() + " is already known");
+  if (mempool_->full())
+    return core::make_error(kMempoolFull, "tx.mempool_full", "the node's mempool is full; retry later");
+  if (auto st = chain::apply_transaction(*pending_, tx, chain_->genesis(), now); !st) return st.error();
+  mempool_->add(tx);
+  return tx.id();
+}
+
+void Controller::rebuild_pending(core::TimeMs now) {
+  pending_ = std::make_unique<chain::StateOverlay>(chain_->state());
+  for (const auto& tx : mempool_->all()) {
+    if (auto st = chain::apply_transaction(*pending_, tx, chain_->genesis(), now); !st) {
+      rejections_.add(tx.id(), st.error());
+      mempool_->remove(tx.id());
+    }
+  }
+}
+
+core::Result<chain::Block> Controller::produce(core::TimeMs time) {
+  std::lock_guard lock(mu_);
+  if (!producer_key_) return chain_error(ErrorCode::kBlockWrongProducer, "this node has no producer key");
+  if (time <= chain_->head().timestamp)
+    return chain_error(ErrorCode::kBlockBadTimestamp, "block time must be after the head's");
+  auto candidates = mempool_->oldest(chain_->genesis().params.max_block_transactions);
+  auto produced = chain_->produce_block(candidates, time, *producer_key_);
+  if (auto st = store_->commit_block(produced.block, produced.changes.writes); !st) {
+    // Memory is now ahead of disk; stopping keeps the promise that a served block is stored.
+    std::fprintf(stderr, "lingjid: fatal: cannot store block %llu: %s\n",
+                 static_cast<unsigned long long>(produced.block.header.height), st.error().message.c_str());
+    std::abort();
+  }
+  for (const auto& tx : produced.block.transactions) mempool_->remove(tx.id());
+  for (const auto& [id, error] : produced.rejected) {
+    rejections_.add(id, error);
+    mempool_->remove(id);
+  }
+  rebuild_pending(time);
+  return std::move(produced.block);
+}
+
+TxStatus Controller::transaction_status(const core::Hash256& id) const {
+  std::lock_guard lock(mu_);
+  TxStatus out;
+  if (auto loc = store_->find_transaction(id)) {
+    auto block = store_->block_at(loc->height);
+    if (block && loc->index < block->transactions.size()) {
+      out.state = TxState::kCommitted;
+      out.location = loc;
+      out.tx = block->transactions[loc->index];
+      return out;
+    }
+  }
+  if (const auto* tx = mempool_->find(id)) {
+    out.state = TxState::kPending;
+    out.tx = *tx;
+    return out;
+  }
+  if (auto err = rejections_.find(id)) {
+    out.state = TxState::kRejected;
+    out.error = err;
+  }
+  return out;
+}
+
+size_t Controller::mempool_size() const {
+  std::lock_guard lock(mu_);
+  return mempool_->size();
+}
+
+core::Result<ReplayReport> replay(const std::filesystem::path& data_dir, unsigned threads) {
+  auto store = storage::BlockStore::open(data_dir, true);
+  if (!store) return store.error();
+  auto genesis = stored_genesis(**store);
+  if (!genesis) return genesis.error();
+  auto start = std::chrono::steady_clock::now();
+  chain::Chain chain(std::move(*genesis));
+  VerifyPool pool(threads);
+  ReplayReport report;
+  const uint64_t head = (*store)->head_height();
+  for (uint64_t h = 1; h <= head; ++h) {
+    auto block = (*store)->block_at(h);
+    if (!block)
+      return core::make_error(storage::kStorageCorruption, "storage.corruption",
+                              "block " + std::to_string(h) + " is missing or damaged");
+    if (auto bad = pool.verify(block->transactions))
+      return chain_error(ErrorCode::kTxBadSignature,
+                         "block " + std::to_string(h) + " transaction " + std::to_string(*bad) + ": bad signature");
+    auto applied = chain.apply_block(*block, /*signatures_verified=*/true);
+    if (!applied)
+      return core::make_error(applied.error().code, applied.error().name,
+                              "replay stopped at block " + std::to_string(h) + ": " + applied.error().message);
+    ++report.blocks;
+    report.transactions += block->transactions.size();
+  }
+  if (auto st = (*store)->replace_state(state_entries(chain.state())); !st) return st.error();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace lingji::consensus

@@ -1,0 +1,88 @@
+// controller.h: one running chain: the state machine (chain/), its durable store (storage/), the
+// mempool, and block production with the producer key. Thread-safe: API threads submit and read
+// while the production thread makes blocks; one mutex guards the chain, store and mempool, and
+// signature checks run outside it.
+//
+// Durability: a block is applied in memory, then written in one atomic batch; if the write
+// fails the process stops (the store stays at the previous block, and a restart resumes there),
+// so the node never serves a block that is not on disk.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "chain/chain.h"
+#include "consensus/mempool.h"
+#include "storage/block_store.h"
+
+namespace lingji::consensus {
+
+inline constexpr int kMempoolFull = 2012;  // tx.mempool_full
+
+struct ControllerOptions {
+  std::filesystem::path data_dir;
+  // Used only when data_dir holds no chain yet.
+  std::optional<chain::Genesis> genesis;
+  std::optional<core::PrivateKey> producer_key;
+  bool sync_writes = true;
+  size_t mempool_capacity = 200'000;
+};
+
+enum class TxState { kUnknown, kPending, kCommitted, kRejected };
+
+struct TxStatus {
+  TxState state = TxState::kUnknown;
+  std::optional<chain::SignedTransaction> tx;
+  std::optional<storage::TxLocation> location;  // when committed
+  std::optional<core::Error> error;             // when rejected
+};
+
+class Controller {
+ public:
+  static core::Result<std::unique_ptr<Controller>> open(ControllerOptions options);
+
+  // Admits a signed transaction (hex-decoded bytes) to the mempool, or says exactly why not.
+  core::Result<core::Hash256> submit(core::ByteView tx_bytes, core::TimeMs now);
+  // Produces, stores and returns the next block at `time` (> head time), with the oldest
+  // mempool transactions. Requires: a producer key.
+  core::Result<chain::Block> produce(core::TimeMs time);
+
+  TxStatus transaction_status(const core::Hash256& id) const;
+  bool is_producer() const { return producer_key_.has_value(); }
+  size_t mempool_size() const;
+
+  // Runs f(chain, store) under the node's lock, for consistent reads.
+  template <class F>
+  auto read(F&& f) const {
+    std::lock_guard lock(mu_);
+    return f(*chain_, *store_);
+  }
+
+ private:
+  Controller() = default;
+  void rebuild_pending(core::TimeMs now);
+
+  mutable std::mutex mu_;
+  std::unique_ptr<storage::BlockStore> store_;
+  std::unique_ptr<chain::Chain> chain_;
+  std::optional<core::PrivateKey> producer_key_;
+  std::unique_ptr<Mempool> mempool_;
+  RecentRejections rejections_{10'000};
+  // The head state plus every mempool transaction: admission checks against it, so a sender's
+  // second pending transaction is judged after its first (sequence and balance).
+  std::unique_ptr<chain::StateOverlay> pending_;
+};
+
+// Re-applies every stored block from genesis, checking signatures (on all cores), every rule
+// and the state root at every height; then rewrites the stored state from the result.
+struct ReplayReport {
+  uint64_t blocks = 0;
+  uint64_t transactions = 0;
+  double seconds = 0;
+};
+core::Result<ReplayReport> replay(const std::filesystem::path& data_dir, unsigned threads = 0);
+
+}  // namespace lingji::consensus

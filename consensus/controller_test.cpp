@@ -1,0 +1,156 @@
+// controller_test.cpp: admission to the mempool (every rejection changes nothing), production,
+// durability across reopen, and replay.
+#include "consensus/controller.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "chain/chain_test_util.h"
+#include "chain/token/account.h"
+
+namespace lingji::consensus {
+namespace {
+
+using namespace lingji::chain;
+constexpr TimeMs kT0 = 1'790'000'000'000;
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() /
+          ("lingji-ctl-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir);
+    reopen();
+  }
+  void TearDown() override {
+    ctl.reset();
+    std::filesystem::remove_all(dir);
+  }
+  void reopen() {
+    ctl.reset();
+    ControllerOptions o;
+    o.data_dir = dir;
+    o.genesis = genesis;
+    o.producer_key = dev_key("producer");
+    auto opened = Controller::open(std::move(o));
+    ASSERT_TRUE(opened) << opened.error().message;
+    ctl = std::move(*opened);
+  }
+  Hash256 chain_id() const { return genesis.chain_id(); }
+  Amount balance(const PublicKey& k) {
+    return ctl->read([&](const Chain& c, const storage::BlockStore&) { return load_account(c.state(), k).balance; });
+  }
+  core::Error submit_error(const SignedTransaction& tx) {
+    auto r = ctl->submit(tx.bytes(), kT0 + 500);
+    EXPECT_FALSE(r);
+    return r ? core::Error{} : r.error();
+  }
+
+  Genesis genesis = testing::dev_genesis(kT0);
+  std::filesystem::path dir;
+  std::unique_ptr<Controller> ctl;
+  core::PrivateKey dev = dev_key("dev");
+  PublicKey bob = dev_key("bob").public_key();
+};
+
+TEST_F(ControllerTest, SubmittedTransferLandsInTheNextBlock) {
+  auto tx = testing::make_transfer(chain_id(), dev, bob, Amount::ct(5), 0, kT0 + 60'000, "hello");
+  auto id = ctl->submit(tx.bytes(), kT0 + 500);
+  ASSERT_TRUE(id) << id.error().message;
+  EXPECT_EQ(ctl->transaction_status(*id).state, TxState::kPending);
+  auto block = ctl->produce(kT0 + 1000);
+  ASSERT_TRUE(block);
+  EXPECT_EQ(block->transactions.size(), 1u);
+  auto st = ctl->transaction_status(*id);
+  EXPECT_EQ(st.state, TxState::kCommitted);
+  EXPECT_EQ(st.location->height, 1u);
+  EXPECT_EQ(balance(bob), Amount::ct(5));
+  EXPECT_EQ(ctl->mempool_size(), 0u);
+}
+
+TEST_F(ControllerTest, EveryRejectionHasItsOwnErrorAndChangesNothing) {
+  auto exp = kT0 + 60'000;
+  Bytes garbage{1, 2, 3};
+  auto r = ctl->submit(garbage, kT0);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().name, "tx.malformed");
+
+  auto tx = testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), 0, exp);
+  Bytes bad_sig = tx.bytes();
+  bad_sig.back() ^= 1;
+  r = ctl->submit(bad_sig, kT0);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().name, "tx.bad_signature");
+
+  Genesis other = genesis;
+  other.chain_name = "another-chain";
+  EXPECT_EQ(submit_error(testing::make_transfer(other.chain_id(), dev, bob, Amount::ct(1), 0, exp)).name,
+            "tx.wrong_chain_id");
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), 0, kT0)).name, "tx.expired");
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), 0, kT0 + 86'400'000)).name,
+            "tx.expiration_too_far");
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), 1, exp)).name,
+            "tx.future_sequence");
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::ct(2'000'000), 0, exp)).name,
+            "token.insufficient_balance");
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev_key("team"), bob, Amount::ct(1), 0, exp)).name,
+            "token.locked_balance");
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, dev.public_key(), Amount::ct(1), 0, exp)).name,
+            "token.self_transfer");
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::units(0), 0, exp)).name,
+            "token.non_positive_amount");
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), 0, exp, std::string(257, 'm'))).name,
+            "tx.malformed");  // the decoder refuses memos over 256 bytes
+  EXPECT_EQ(submit_error(testing::make_tx(chain_id(), dev, 0, exp, {DeclareListing{"Huobi"}})).name,
+            "listing.not_foundation");
+  EXPECT_EQ(submit_error(testing::make_tx(chain_id(), dev, 0, exp, {})).name, "tx.no_operations");
+
+  EXPECT_EQ(ctl->mempool_size(), 0u);
+  ASSERT_TRUE(ctl->submit(tx.bytes(), kT0 + 500));
+  EXPECT_EQ(submit_error(tx).name, "tx.duplicate");
+  // A second transaction with the same sequence conflicts with the pending one.
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::ct(3), 0, exp)).name,
+            "tx.stale_sequence");
+  // The next sequence is judged after the pending one: balance included.
+  EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::units(Amount::ct(999'999).units() + 1), 1, exp)).name,
+            "token.insufficient_balance");
+  ASSERT_TRUE(ctl->produce(kT0 + 1000));
+  EXPECT_EQ(submit_error(tx).name, "tx.duplicate");  // already in a block
+  EXPECT_EQ(balance(bob), Amount::ct(1));
+}
+
+TEST_F(ControllerTest, BlocksSurviveReopenAndReplayMatches) {
+  for (uint64_t i = 0; i < 20; ++i) {
+    ASSERT_TRUE(ctl->submit(testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), i, kT0 + 600'000).bytes(),
+                            kT0 + 1000 * i + 500));
+    ASSERT_TRUE(ctl->produce(kT0 + 1000 * (i + 1)));
+  }
+  Hash256 root = ctl->read([](const Chain& c, const storage::BlockStore&) { return c.head().state_root; });
+  reopen();
+  EXPECT_EQ(balance(bob), Amount::ct(20));
+  EXPECT_EQ(ctl->read([](const Chain& c, const storage::BlockStore&) { return c.head().state_root; }), root);
+  ctl.reset();
+  auto report = replay(dir, 2);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->blocks, 20u);
+  EXPECT_EQ(report->transactions, 20u);
+  reopen();
+  EXPECT_EQ(balance(bob), Amount::ct(20));
+}
+
+TEST_F(ControllerTest, ListingDeclaredOnceByTheFoundation) {
+  auto foundation = dev_key("foundation");
+  ASSERT_TRUE(ctl->submit(testing::make_tx(chain_id(), foundation, 0, kT0 + 60'000, {DeclareListing{"Huobi"}}).bytes(), kT0));
+  ASSERT_TRUE(ctl->produce(kT0 + 1000));
+  auto listing = ctl->read([](const Chain& c, const storage::BlockStore&) { return load_listing(c.state()); });
+  ASSERT_TRUE(listing);
+  EXPECT_EQ(listing->listed_at, kT0 + 1000);
+  EXPECT_EQ(listing->exchange, "Huobi");
+  auto again = ctl->submit(testing::make_tx(chain_id(), foundation, 1, kT0 + 60'000, {DeclareListing{"Binance"}}).bytes(), kT0 + 1500);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().name, "listing.already_declared");
+}
+
+}  // namespace
+}  // namespace lingji::consensus

@@ -1,0 +1,153 @@
+// lingjid: the Lingji node. `lingjid --dev` starts a complete development chain on this machine:
+// a fresh chain from the default genesis (genesis/default.json, start time = now), one producer
+// with the documented dev key, a block every block interval, and the JSON API on 127.0.0.1.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "api/http_server.h"
+#include "api/routes.h"
+#include "chain/genesis/dev_keys.h"
+#include "node/default_genesis.h"
+#include "consensus/controller.h"
+
+using namespace lingji;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
+
+core::TimeMs wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int fail(const std::string& message) {
+  std::cerr << "lingjid: " << message << "\n";
+  return 1;
+}
+
+// Produces a block at each multiple of the block interval until asked to stop.
+void production_loop(consensus::Controller& node, uint32_t interval_ms) {
+  while (!g_stop) {
+    core::TimeMs now = wall_clock_ms();
+    core::TimeMs slot = (now / interval_ms + 1) * interval_ms;
+    while (!g_stop && wall_clock_ms() < slot)
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<core::TimeMs>(50, slot - wall_clock_ms() + 1)));
+    if (g_stop) break;
+    auto block = node.produce(slot);
+    if (!block) {
+      spdlog::warn("no block at {}: {}", core::format_utc(slot), block.error().message);
+      continue;
+    }
+    if (block->header.tx_count > 0)
+      spdlog::info("block {} with {} transactions", block->header.height, block->header.tx_count);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lingjid: the Lingji node"};
+  bool dev = false, replay = false, no_sync = false;
+  std::string data_dir, http = "127.0.0.1:8780", genesis_file, producer_seed_file;
+  unsigned threads = 0;
+  app.add_flag("--dev", dev, "start (or resume) a development chain with the dev producer key");
+  app.add_option("--data-dir", data_dir, "where the chain is stored (default with --dev: ./data/dev)");
+  app.add_option("--http", http, "address:port of the JSON API (port 0 picks a free one)");
+  app.add_option("--genesis", genesis_file, "genesis JSON for a new chain (default: the built-in genesis/default.json)");
+  app.add_option("--producer-seed-file", producer_seed_file, "file holding the producer key's 32-byte seed in hex");
+  app.add_flag("--replay", replay, "re-apply every stored block from genesis, check every state root, and exit");
+  app.add_flag("--no-sync", no_sync, "do not fsync each block (survives a killed process, not a power cut)");
+  app.add_option("--threads", threads, "signature-checking threads for --replay (default: all cores)");
+  CLI11_PARSE(app, argc, argv);
+
+  if (data_dir.empty()) {
+    if (!dev) return fail("--data-dir is required (or use --dev)");
+    data_dir = "data/dev";
+  }
+  if (replay) {
+    auto report = consensus::replay(data_dir, threads);
+    if (!report) return fail(report.error().message);
+    std::cout << "replayed " << report->blocks << " blocks, " << report->transactions << " transactions in "
+              << report->seconds << " s (" << static_cast<uint64_t>(report->transactions / std::max(report->seconds, 1e-9))
+              << " tx/s); every state root matched\n";
+    return 0;
+  }
+
+  consensus::ControllerOptions options;
+  options.data_dir = data_dir;
+  options.sync_writes = !no_sync;
+  std::string genesis_text = kDefaultGenesisJson;
+  if (!genesis_file.empty()) {
+    auto text = read_file(genesis_file);
+    if (!text) return fail("cannot read " + genesis_file);
+    genesis_text = *text;
+  }
+  auto genesis = chain::parse_genesis_json(genesis_text);
+  if (!genesis) return fail(genesis.error().message);
+  if (dev && genesis_file.empty()) genesis->genesis_time = wall_clock_ms() / 1000 * 1000;  // a fresh dev chain starts now
+  options.genesis = *genesis;
+  if (!producer_seed_file.empty()) {
+    auto text = read_file(producer_seed_file);
+    auto bytes = text ? core::from_hex(text->substr(0, 64)) : std::nullopt;
+    if (!bytes || bytes->size() != 32) return fail("the producer seed file must hold 64 hex digits");
+    options.producer_key = core::PrivateKey::from_seed(*core::Seed::from(*bytes));
+  } else if (dev) {
+    options.producer_key = chain::dev_key("producer");
+  }
+  auto opened = consensus::Controller::open(std::move(options));
+  if (!opened) return fail(opened.error().message);
+  consensus::Controller& node = **opened;
+
+  auto colon = http.rfind(':');
+  if (colon == std::string::npos) return fail("--http must be address:port");
+  api::HttpServerOptions server_options;
+  server_options.address = http.substr(0, colon);
+  try {
+    server_options.port = static_cast<uint16_t>(std::stoul(http.substr(colon + 1)));
+  } catch (const std::exception&) {
+    return fail("--http must be address:port");
+  }
+  server_options.on_handler_error = [](const std::string& what) { spdlog::error("API handler: {}", what); };
+  api::Routes routes(node, wall_clock_ms);
+  api::HttpServer server(server_options, [&](const api::HttpRequest& r) { return routes.handle(r); });
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  }
+  auto [chain_name, chain_id, height, interval, producer_ok] = node.read([&](const chain::Chain& c, const storage::BlockStore&) {
+    return std::tuple{c.genesis().chain_name, c.chain_id().hex(), c.head().height, c.genesis().params.block_interval_ms,
+                      node.is_producer()};
+  });
+  // Scripts read this line to find the API.
+  std::cout << "lingjid: chain " << chain_name << " " << chain_id << " at height " << height << "; API on http://"
+            << server_options.address << ":" << server.port() << std::endl;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  if (producer_ok) {
+    spdlog::info("producing a block every {} ms into {}", interval, data_dir);
+    production_loop(node, interval);
+  } else {
+    while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  server.stop();
+  spdlog::info("stopped at height {}", node.read([](const chain::Chain& c, const storage::BlockStore&) { return c.head().height; }));
+  return 0;
+}

@@ -1,0 +1,163 @@
+#include "storage/block_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include "core/codec.h"
+
+namespace lingji::storage {
+namespace {
+
+enum Cf { kDefault = 0, kBlocks, kBlockIds, kTxs, kState, kCfCount };
+const char* const kCfNames[] = {"default", "blocks", "block_ids", "txs", "state"};
+
+std::string height_key(uint64_t h) {
+  std::string k(8, '\0');
+  for (int i = 0; i < 8; ++i) k[i] = static_cast<char>(h >> (56 - 8 * i));
+  return k;
+}
+
+rocksdb::Slice slice(core::ByteView v) { return {reinterpret_cast<const char*>(v.data()), v.size()}; }
+
+core::Error io_error(const rocksdb::Status& s) {
+  return core::make_error(kStorageError, "storage.io_error", "RocksDB: " + s.ToString());
+}
+
+}  // namespace
+
+struct BlockStore::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cf;
+  rocksdb::WriteOptions write_options;
+  uint64_t head = 0;
+
+  ~Impl() {
+    for (auto* h : cf) db->DestroyColumnFamilyHandle(h);
+  }
+  std::optional<std::string> get(Cf c, const rocksdb::Slice& key) const {
+    std::string v;
+    if (!db->Get(rocksdb::ReadOptions(), cf[c], key, &v).ok()) return std::nullopt;
+    return v;
+  }
+};
+
+BlockStore::BlockStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+BlockStore::~BlockStore() = default;
+
+core::Result<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem::path& dir, bool sync_writes) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.IncreaseParallelism(2);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kCfNames) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+  auto impl = std::make_unique<Impl>();
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, (dir / "chain.rocksdb").string(), descriptors, &impl->cf, &raw);
+  if (!s.ok()) return io_error(s);
+  impl->db.reset(raw);
+  impl->write_options.sync = sync_writes;
+  if (auto head = impl->get(kDefault, "head")) {
+    core::Reader r(core::as_bytes(*head));
+    uint64_t h = 0;
+    if (!r.u64(h) || !r.finish())
+      return core::make_error(kStorageCorruption, "storage.corruption", "head record is damaged");
+    impl->head = h;
+  }
+  return std::unique_ptr<BlockStore>(new BlockStore(std::move(impl)));
+}
+
+std::optional<std::string> BlockStore::genesis_json() const { return impl_->get(kDefault, "genesis"); }
+
+core::Status BlockStore::put_genesis_json(const std::string& json) {
+  rocksdb::WriteOptions w = impl_->write_options;
+  w.sync = true;
+  auto s = impl_->db->Put(w, impl_->cf[kDefault], "genesis", json);
+  if (!s.ok()) return io_error(s);
+  return core::Ok();
+}
+
+core::Status BlockStore::commit_block(const chain::Block& block, const chain::ChangeSet& writes) {
+  const uint64_t h = block.header.height;
+  rocksdb::WriteBatch batch;
+  core::Bytes encoded = block.encode();
+  batch.Put(impl_->cf[kBlocks], height_key(h), slice(encoded));
+  core::Hash256 id = block.header.id();
+  batch.Put(impl_->cf[kBlockIds], slice(id.view()), height_key(h));
+  for (uint32_t i = 0; i < block.transactions.size(); ++i) {
+    core::Writer loc;
+    loc.u64(h).u32(i);
+    batch.Put(impl_->cf[kTxs], slice(block.transactions[i].id().view()), slice(loc.data()));
+  }
+  for (const auto& [key, value] : writes) {
+    if (value) batch.Put(impl_->cf[kState], slice(key), slice(*value));
+    else batch.Delete(impl_->cf[kState], slice(key));
+  }
+  core::Writer head;
+  head.u64(h);
+  batch.Put(impl_->cf[kDefault], "head", slice(head.data()));
+  auto s = impl_->db->Write(impl_->write_options, &batch);
+  if (!s.ok()) return io_error(s);
+  impl_->head = h;
+  return core::Ok();
+}
+
+uint64_t BlockStore::head_height() const { return impl_->head; }
+
+std::optional<core::Bytes> BlockStore::block_bytes_at(uint64_t height) const {
+  auto v = impl_->get(kBlocks, height_key(height));
+  if (!v) return std::nullopt;
+  return core::Bytes(v->begin(), v->end());
+}
+
+std::optional<chain::Block> BlockStore::block_at(uint64_t height) const {
+  auto bytes = block_bytes_at(height);
+  if (!bytes) return std::nullopt;
+  auto b = chain::Block::decode(*bytes);
+  if (!b) return std::nullopt;
+  return std::move(*b);
+}
+
+std::optional<uint64_t> BlockStore::height_of(const core::Hash256& block_id) const {
+  auto v = impl_->get(kBlockIds, slice(block_id.view()));
+  if (!v || v->size() != 8) return std::nullopt;
+  uint64_t h = 0;
+  for (unsigned char c : *v) h = h << 8 | c;
+  return h;
+}
+
+std::optional<TxLocation> BlockStore::find_transaction(const core::Hash256& tx_id) const {
+  auto v = impl_->get(kTxs, slice(tx_id.view()));
+  if (!v) return std::nullopt;
+  core::Reader r(core::as_bytes(*v));
+  TxLocation loc{};
+  if (!r.u64(loc.height) || !r.u32(loc.index) || !r.finish()) return std::nullopt;
+  return loc;
+}
+
+std::vector<std::pair<core::Bytes, core::Bytes>> BlockStore::load_state() const {
+  std::vector<std::pair<core::Bytes, core::Bytes>> out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf[kState]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto k = it->key(), v = it->value();
+    out.emplace_back(core::Bytes(k.data(), k.data() + k.size()), core::Bytes(v.data(), v.data() + v.size()));
+  }
+  return out;
+}
+
+core::Status BlockStore::replace_state(const std::vector<std::pair<core::Bytes, core::Bytes>>& entries) {
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->cf[kState]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) batch.Delete(impl_->cf[kState], it->key());
+  for (const auto& [k, v] : entries) batch.Put(impl_->cf[kState], slice(k), slice(v));
+  rocksdb::WriteOptions w = impl_->write_options;
+  w.sync = true;
+  auto s = impl_->db->Write(w, &batch);
+  if (!s.ok()) return io_error(s);
+  return core::Ok();
+}
+
+}  // namespace lingji::storage

@@ -1,0 +1,65 @@
+// block_store.h: the node's durable store, on RocksDB.
+//
+// Column families and their records (heights are u64 big-endian so keys sort by height):
+//   default    "genesis" -> genesis JSON text; "head" -> height:u64 (the last committed block)
+//   blocks     height -> block (canonical encoding, chain/protocol/block.h)
+//   block_ids  block id -> height
+//   txs        transaction id -> height:u64 index:u32
+//   state      state key -> value (chain/state/state.h), the state after the head block
+// commit_block() writes a block, its indexes, its state changes and the new head in one
+// WriteBatch, so after a crash at any moment the store holds either all of a block or none of
+// it. With sync_writes the batch is fsynced before commit_block() returns (survives power loss);
+// without it, it survives a killed process but not a lost machine.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "chain/protocol/block.h"
+#include "chain/state/state.h"
+#include "core/result.h"
+
+namespace lingji::storage {
+
+inline constexpr int kStorageError = 3001;      // storage.io_error
+inline constexpr int kStorageCorruption = 3002; // storage.corruption
+
+struct TxLocation {
+  uint64_t height;
+  uint32_t index;
+};
+
+class BlockStore {
+ public:
+  static core::Result<std::unique_ptr<BlockStore>> open(const std::filesystem::path& dir, bool sync_writes);
+  ~BlockStore();
+
+  // The genesis this store was created with; nullopt for a new store.
+  std::optional<std::string> genesis_json() const;
+  [[nodiscard]] core::Status put_genesis_json(const std::string& json);
+
+  // Requires: block.header.height == head_height() + 1 (or 1 for an empty store).
+  [[nodiscard]] core::Status commit_block(const chain::Block& block, const chain::ChangeSet& writes);
+
+  // 0 when no block has been committed.
+  uint64_t head_height() const;
+  std::optional<chain::Block> block_at(uint64_t height) const;
+  std::optional<core::Bytes> block_bytes_at(uint64_t height) const;
+  std::optional<uint64_t> height_of(const core::Hash256& block_id) const;
+  std::optional<TxLocation> find_transaction(const core::Hash256& tx_id) const;
+  std::vector<std::pair<core::Bytes, core::Bytes>> load_state() const;
+
+  // Replaces the whole stored state (used by --replay to repair a damaged state).
+  [[nodiscard]] core::Status replace_state(const std::vector<std::pair<core::Bytes, core::Bytes>>& entries);
+
+ private:
+  struct Impl;
+  explicit BlockStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lingji::storage

@@ -1,0 +1,75 @@
+// block_store_test.cpp: blocks, indexes and state survive a reopen and restore the same chain.
+#include "storage/block_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "chain/chain_test_util.h"
+#include "chain/token/account.h"
+
+namespace lingji::storage {
+namespace {
+
+using namespace lingji::chain;
+constexpr TimeMs kT0 = 1'790'000'000'000;
+
+std::filesystem::path temp_dir() {
+  auto p = std::filesystem::temp_directory_path() /
+           ("lingji-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(p);
+  return p;
+}
+
+TEST(BlockStoreTest, CommittedBlocksSurviveReopen) {
+  auto dir = temp_dir();
+  Genesis g = testing::dev_genesis(kT0);
+  Chain chain(g);
+  auto producer = dev_key("producer");
+  auto dev = dev_key("dev");
+  PublicKey bob = dev_key("bob").public_key();
+  std::vector<Hash256> tx_ids;
+  {
+    auto store = BlockStore::open(dir, true);
+    ASSERT_TRUE(store) << store.error().message;
+    EXPECT_EQ((*store)->head_height(), 0u);
+    EXPECT_FALSE((*store)->genesis_json());
+    ASSERT_TRUE((*store)->put_genesis_json(genesis_to_json(g)));
+    ASSERT_TRUE((*store)->replace_state([&] {
+      std::vector<std::pair<Bytes, Bytes>> e;
+      chain.state().for_each({}, [&](const Bytes& k, const Bytes& v) { e.emplace_back(k, v); });
+      return e;
+    }()));
+    for (uint64_t i = 0; i < 3; ++i) {
+      auto tx = testing::make_transfer(chain.chain_id(), dev, bob, Amount::ct(2), i, kT0 + 60'000);
+      tx_ids.push_back(tx.id());
+      auto p = chain.produce_block({tx}, kT0 + 1000 * (i + 1), producer);
+      ASSERT_TRUE((*store)->commit_block(p.block, p.changes.writes));
+    }
+  }
+  auto store = BlockStore::open(dir, true);
+  ASSERT_TRUE(store);
+  BlockStore& s = **store;
+  EXPECT_EQ(s.head_height(), 3u);
+  auto parsed = parse_genesis_json(*s.genesis_json());
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->chain_id(), chain.chain_id());
+  auto head = s.block_at(3);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->header.id(), chain.head_id());
+  EXPECT_EQ(s.height_of(chain.head_id()), 3u);
+  auto loc = s.find_transaction(tx_ids[1]);
+  ASSERT_TRUE(loc);
+  EXPECT_EQ(loc->height, 2u);
+  EXPECT_EQ(loc->index, 0u);
+  EXPECT_FALSE(s.find_transaction(Hash256{}));
+  EXPECT_FALSE(s.block_at(4));
+
+  Chain restored(*parsed);
+  ASSERT_TRUE(restored.restore(s.load_state(), head->header));
+  EXPECT_EQ(load_account(restored.state(), bob).balance, Amount::ct(6));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lingji::storage
