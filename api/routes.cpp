@@ -82,9 +82,9 @@ HttpResponse Routes::handle(const HttpRequest& request) {
 HttpResponse Routes::get_account(std::string_view address) {
   auto key = core::parse_address(address);
   if (!key) return error_response(400, key.error());
-  return json_response(200, node_.read([&](const chain::Chain& c, const storage::BlockStore&) {
-    return account_json(c, *key);
-  }));
+  Json j = node_.read([&](const chain::Chain& c, const storage::BlockStore&) { return account_json(c, *key); });
+  j["next_sequence"] = node_.next_sequence(*key);  // counts this node's pending transactions
+  return json_response(200, j);
 }
 
 HttpResponse Routes::get_block(std::string_view ref) {

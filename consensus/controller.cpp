@@ -6,6 +6,7 @@
 
 #include "chain/chain_errors.h"
 #include "chain/executor.h"
+#include "chain/token/account.h"
 #include "consensus/verify_pool.h"
 
 namespace lingji::consensus {
@@ -134,6 +135,11 @@ TxStatus Controller::transaction_status(const core::Hash256& id) const {
     out.error = err;
   }
   return out;
+}
+
+uint64_t Controller::next_sequence(const core::PublicKey& account) const {
+  std::lock_guard lock(mu_);
+  return chain::load_account(*pending_, account).sequence;
 }
 
 size_t Controller::mempool_size() const {

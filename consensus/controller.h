@@ -53,6 +53,8 @@ class Controller {
   TxStatus transaction_status(const core::Hash256& id) const;
   bool is_producer() const { return producer_key_.has_value(); }
   size_t mempool_size() const;
+  // The sequence the account's next transaction must carry, counting its pending ones.
+  uint64_t next_sequence(const core::PublicKey& account) const;
 
   // Runs f(chain, store) under the node's lock, for consistent reads.
   template <class F>
