@@ -130,8 +130,8 @@ HttpResponse Routes::get_transaction(std::string_view id_hex) {
       j = transaction_json(*st.tx);
       j["status"] = "committed";
       auto [block_id, lib] = node_.read([&](const chain::Chain& c, const storage::BlockStore& s) {
-        auto b = s.block_at(st.location->height);
-        return std::pair{b ? b->header.id().hex() : std::string(), c.head().height};
+        auto h = s.header_at(st.location->height);
+        return std::pair{h ? h->id().hex() : std::string(), c.head().height};
       });
       j["block_height"] = st.location->height;
       j["block_id"] = block_id;

@@ -117,11 +117,10 @@ TxStatus Controller::transaction_status(const core::Hash256& id) const {
   std::lock_guard lock(mu_);
   TxStatus out;
   if (auto loc = store_->find_transaction(id)) {
-    auto block = store_->block_at(loc->height);
-    if (block && loc->index < block->transactions.size()) {
+    if (auto tx = store_->transaction_at(*loc)) {
       out.state = TxState::kCommitted;
       out.location = loc;
-      out.tx = block->transactions[loc->index];
+      out.tx = std::move(tx);
       return out;
     }
   }

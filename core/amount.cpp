@@ -70,10 +70,10 @@ std::optional<Amount> checked_sub(Amount a, Amount b) {
 }
 
 Amount mul_div_floor(Amount a, int64_t num, int64_t den) {
-  // a = q*den + r with r < den, so a*num/den = q*num + r*num/den, and neither product overflows
-  // for amounts (<= 10^18) and the small ratios used by the chain (den <= 10^6).
-  int64_t q = a.units() / den, r = a.units() % den;
-  return Amount::units(q * num + r * num / den);
+  // The product is formed in 128 bits: splitting a = q*den + r still needs r*num < den^2, which
+  // overflows int64 (UB, and in practice a wrong, even negative, amount) once den > ~3*10^9.
+  // The quotient is <= a because num <= den, so it fits back in int64.
+  return Amount::units(static_cast<int64_t>(static_cast<__int128>(a.units()) * num / den));
 }
 
 }  // namespace lingji::core

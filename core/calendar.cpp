@@ -1,6 +1,8 @@
 #include "core/calendar.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 #include "core/core_errors.h"
 
@@ -56,11 +58,20 @@ TimeMs add_months(TimeMs t, int months, int32_t off) {
   return local_midnight(r, off) + time_of_day;
 }
 
+// Local midnight of `day` in the given month, clamped to the month's last day.
+static TimeMs clamped_midnight(int64_t year, int month, int day, int32_t off) {
+  return local_midnight({year, month, std::min(day, days_in_month(year, month))}, off);
+}
+
 TimeMs next_monthly_day(TimeMs t, int day, int32_t off) {
+  // Clamp in this month (day 30 in February is Feb 28/29, not a day in March), and build next
+  // month's date from the month itself, not from a clamped candidate: the 31st after Feb 28 is
+  // Mar 31, not Mar 28.
   CivilDate d = local_date(t, off);
-  TimeMs candidate = local_midnight({d.year, d.month, day}, off);
-  if (candidate > t) return candidate;
-  return add_months(candidate, 1, off);
+  TimeMs candidate = clamped_midnight(d.year, d.month, day, off);
+  if (candidate > t) return candidate;  // strictly after: at exactly midnight, take next month
+  if (d.month == 12) return clamped_midnight(d.year + 1, 1, day, off);
+  return clamped_midnight(d.year, d.month + 1, day, off);
 }
 
 TimeMs monthly_occurrence(TimeMs first, int k, int32_t off) { return add_months(first, k, off); }
@@ -85,7 +96,7 @@ std::string format_utc(TimeMs t) {
 
 Result<TimeMs> parse_iso8601(std::string_view text) {
   auto bad = [&] {
-    return make_error(kDecodeMalformed, "core.invalid_time",
+    return make_error(kTimeInvalid, "core.invalid_time",
                       "invalid time \"" + std::string(text.substr(0, 40)) +
                           "\": expected YYYY-MM-DDTHH:MM:SSZ or an offset like +08:00");
   };

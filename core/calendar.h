@@ -37,7 +37,9 @@ TimeMs local_midnight(const CivilDate& d, int32_t utc_offset_minutes);
 // (Aug 31 + 6 months = Feb 28, or Feb 29 in a leap year).
 TimeMs add_months(TimeMs t, int months, int32_t utc_offset_minutes);
 
-// The first local midnight of a day-of-month `day` strictly after t.
+// The first local midnight of a day-of-month `day` strictly after t (so at exactly that midnight,
+// the next month's). In a month shorter than `day` the month's last day is used, as in add_months.
+// Requires: 1 <= day <= 31.
 TimeMs next_monthly_day(TimeMs t, int day, int32_t utc_offset_minutes);
 // The k-th (k >= 0) monthly occurrence after `first`, which must itself be a local midnight
 // on `day` (day <= 28, so it exists in every month).
@@ -45,7 +47,8 @@ TimeMs monthly_occurrence(TimeMs first, int k, int32_t utc_offset_minutes);
 
 // ISO-8601 in UTC with milliseconds dropped when zero: "2026-11-25T08:20:00Z".
 std::string format_utc(TimeMs t);
-// Parses "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "+HH:MM" / "-HH:MM".
+// Parses "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "+HH:MM" / "-HH:MM" (no fractional seconds).
+// Errors: kTimeInvalid (core.invalid_time) for any other form or an impossible date or time.
 Result<TimeMs> parse_iso8601(std::string_view text);
 
 }  // namespace lingji::core

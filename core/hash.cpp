@@ -9,19 +9,26 @@ void ensure_sodium() {
   if (rc < 0) std::abort();  // libsodium unusable: nothing is safe to do
 }
 
+// libsodium requires sodium_init() before any other call (it selects the BLAKE2b implementation),
+// and these are entry points: a caller may hash before it ever creates a key.
 Hash256 blake2b_256(ByteView data) {
+  ensure_sodium();
   Hash256 h;
   crypto_generichash(h.bytes.data(), 32, data.data(), data.size(), nullptr, 0);
   return h;
 }
 
 Hash256 sha256(ByteView data) {
+  ensure_sodium();
   Hash256 h;
   crypto_hash_sha256(h.bytes.data(), data.data(), data.size());
   return h;
 }
 
-Blake2b::Blake2b() { crypto_generichash_init(&state_, nullptr, 0, 32); }
+Blake2b::Blake2b() {
+  ensure_sodium();
+  crypto_generichash_init(&state_, nullptr, 0, 32);
+}
 
 Blake2b& Blake2b::update(ByteView data) {
   crypto_generichash_update(&state_, data.data(), data.size());

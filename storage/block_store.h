@@ -51,6 +51,9 @@ class BlockStore {
   std::optional<core::Bytes> block_bytes_at(uint64_t height) const;
   std::optional<uint64_t> height_of(const core::Hash256& block_id) const;
   std::optional<TxLocation> find_transaction(const core::Hash256& tx_id) const;
+  // One transaction of a stored block, decoded without decoding the others.
+  std::optional<chain::SignedTransaction> transaction_at(const TxLocation& loc) const;
+  std::optional<chain::BlockHeader> header_at(uint64_t height) const;
   std::vector<std::pair<core::Bytes, core::Bytes>> load_state() const;
 
   // Replaces the whole stored state (used by --replay to repair a damaged state).

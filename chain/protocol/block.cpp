@@ -1,5 +1,7 @@
 #include "chain/protocol/block.h"
 
+#include <algorithm>
+
 #include "chain/chain_errors.h"
 #include "core/codec.h"
 
@@ -41,7 +43,9 @@ core::Result<Block> Block::decode(ByteView bytes) {
   core::Reader r(bytes);
   uint32_t n = 0;
   if (decode_header(r, b.header) && r.fixed(b.signature) && r.count(n, 1u << 20)) {
-    b.transactions.reserve(n);
+    // Reserve no more than the input could hold (each transaction takes at least its 4-byte
+    // length): a 200-byte block claiming 2^20 transactions must not allocate ~200 MB.
+    b.transactions.reserve(std::min<size_t>(n, r.remaining() / 4));
     Bytes tx_bytes;
     for (uint32_t i = 0; i < n; ++i) {
       if (!r.bytes(tx_bytes, kMaxTransactionBytes)) break;

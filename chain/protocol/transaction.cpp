@@ -14,7 +14,9 @@ void encode_op(core::Writer& w, const Operation& op) {
   }
 }
 
-bool decode_op(core::Reader& r, Operation& out) {
+// Sets `unknown` when the type is not one this version knows, so the caller can answer
+// tx.unknown_operation (a newer client) rather than tx.malformed (a broken one).
+bool decode_op(core::Reader& r, Operation& out, bool& unknown) {
   uint16_t type;
   if (!r.u16(type)) return false;
   switch (static_cast<OpType>(type)) {
@@ -33,6 +35,7 @@ bool decode_op(core::Reader& r, Operation& out) {
       return true;
     }
   }
+  unknown = true;
   r.fail("unknown operation type " + std::to_string(type));
   return false;
 }
@@ -73,6 +76,7 @@ core::Result<SignedTransaction> SignedTransaction::decode(ByteView bytes) {
   ByteView body = bytes.first(bytes.size() - 64);
   core::Reader r(body);
   uint32_t n = 0;
+  bool unknown_op = false;
   r.fixed(tx.body_.chain_id);
   r.i64(tx.body_.expiration);
   r.fixed(tx.body_.sender);
@@ -80,9 +84,10 @@ core::Result<SignedTransaction> SignedTransaction::decode(ByteView bytes) {
   if (r.count(n, kMaxOperations)) {
     tx.body_.operations.resize(n);
     for (auto& op : tx.body_.operations)
-      if (!decode_op(r, op)) break;
+      if (!decode_op(r, op, unknown_op)) break;
   }
   if (auto st = r.finish(); !st) {
+    if (unknown_op) return chain_error(ErrorCode::kTxUnknownOperation, st.error().message);
     if (r.failed() && st.error().message.find("count ") == 0)
       return chain_error(ErrorCode::kTxTooManyOperations, st.error().message);
     return chain_error(ErrorCode::kTxMalformed, "malformed transaction: " + st.error().message);

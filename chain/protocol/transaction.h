@@ -69,7 +69,8 @@ class SignedTransaction {
  public:
   // Encodes and signs. Requires: key is the sender's key.
   static SignedTransaction sign(TransactionBody body, const core::PrivateKey& key);
-  // Decodes; rejects malformed, non-canonical, oversized input.
+  // Decodes; rejects malformed, non-canonical, oversized input. Errors: tx.too_large (over
+  // kMaxTransactionBytes), tx.too_many_operations, tx.unknown_operation, else tx.malformed.
   static core::Result<SignedTransaction> decode(ByteView bytes);
 
   const TransactionBody& body() const { return body_; }

@@ -16,6 +16,10 @@ core::Status check(const Transfer& op, const PublicKey& sender) {
 }
 
 core::Status apply(StateOverlay& s, const Transfer& op, const ApplyContext& ctx) {
+  // Repeat the stateless rules: apply_transaction is public, and without them a transfer to
+  // oneself would mint `amount` (the second store overwrites the first) and a negative amount
+  // would take CT from the recipient.
+  if (auto st = check(op, ctx.sender); !st) return st;
   Account from = load_account(s, ctx.sender);
   if (from.balance < op.amount)
     return chain_error(ErrorCode::kTokenInsufficientBalance,
