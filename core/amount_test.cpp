@@ -214,7 +214,7 @@ TEST(AmountTest, MulDivFloorKnownValues) {
 }
 
 TEST(AmountTest, MulDivFloorMatchesInt128Reference) {
-  std::mt19937_64 rng(20261125);
+  std::mt19937_64 rng(20261125);  // purity-ok: test-only, fixed seed
   // Mix small and huge magnitudes so both the common chain ratios and the extremes are hit.
   // A value in [0, hi]; the modulus is unsigned because hi + 1 overflows int64 for hi = INT64_MAX.
   auto pick = [&](int64_t hi) -> int64_t {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <fstream>
+#include <fstream>  // purity-ok: tests read committed vector files
 #include <functional>
 #include <limits>
 #include <nlohmann/json.hpp>

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
+#include <fstream>  // purity-ok: tests read committed vector files
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <set>

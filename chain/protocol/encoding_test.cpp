@@ -4,7 +4,7 @@
 // decoders accept exactly one encoding per value and refuse everything else.
 #include <gtest/gtest.h>
 
-#include <fstream>
+#include <fstream>  // purity-ok: tests read committed vector files
 #include <map>
 #include <nlohmann/json.hpp>
 
