@@ -112,8 +112,9 @@ core::Result<chain::Block> Controller::produce(core::TimeMs time) {
   }
   // The pending overlay holds the effect of every mempool transaction in arrival order, and the
   // block took the oldest ones in that same order: if none was refused, the overlay still
-  // describes "head + the rest" exactly. Otherwise re-apply what is left (O(mempool)).
-  if (!produced.rejected.empty()) rebuild_pending(time);
+  // describes "head + the rest" exactly. Otherwise re-apply what is left (O(mempool)); an empty
+  // mempool resets it for free, so the overlay does not keep stale copies of old writes.
+  if (!produced.rejected.empty() || mempool_->size() == 0) rebuild_pending(time);
   return std::move(produced.block);
 }
 
