@@ -22,6 +22,7 @@ const char* error_name(ErrorCode code) {
     case ErrorCode::kTokenLockedBalance: return "token.locked_balance";
     case ErrorCode::kTokenMemoTooLong: return "token.memo_too_long";
     case ErrorCode::kTokenBalanceOverflow: return "token.balance_overflow";
+    case ErrorCode::kTokenAmountTooLarge: return "token.amount_too_large";
     case ErrorCode::kListingNotFoundation: return "listing.not_foundation";
     case ErrorCode::kListingAlreadyDeclared: return "listing.already_declared";
     case ErrorCode::kListingBadExchangeName: return "listing.bad_exchange_name";

@@ -29,6 +29,7 @@ enum class ErrorCode : int {
   kTokenLockedBalance = 2104,
   kTokenMemoTooLong = 2105,
   kTokenBalanceOverflow = 2106,
+  kTokenAmountTooLarge = 2107,
 
   kListingNotFoundation = 2201,
   kListingAlreadyDeclared = 2202,

@@ -19,7 +19,7 @@
 #include "core/address.h"
 
 using namespace lingji;
-using Json = nlohmann::json;
+using Json = nlohmann::ordered_json;  // keep the node's field order when printing
 
 namespace {
 
@@ -117,11 +117,18 @@ void print_account(const Settings& s, const Json& a) {
 // Follows a transaction until it is in a block or rejected; returns the final status JSON.
 Json wait_for(const Settings& s, const std::string& id, int timeout_s) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  int unknown = 0;
   for (;;) {
     auto out = cli::http_request(s.node, "GET", "/v1/transactions/" + id);
     if (out.ok && out.result.status == 200) {
       auto j = Json::parse(out.result.body, nullptr, false);
       if (!j.is_discarded() && j.value("status", "") != "pending") return j;
+      unknown = 0;
+    } else if (out.ok && out.result.status == 404 && ++unknown >= 10) {
+      // Neither pending nor in a block for 2 s: the node dropped it (e.g. it restarted, and
+      // pending transactions are not kept across restarts). It never took effect.
+      die("transaction " + id + " is unknown to the node: it was dropped before reaching a block; "
+          "send it again", 2);
     }
     if (std::chrono::steady_clock::now() > deadline) die("transaction " + id + " is still not in a block after " + std::to_string(timeout_s) + " s");
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -226,6 +233,7 @@ int main(int argc, char** argv) {
   listing->add_option("--from", name, "the foundation's wallet key")->required();
   listing->add_option("--exchange", exchange, "the exchange's name")->required();
   listing->add_flag("--wait", wait, "follow the transaction until it is in a block");
+  listing->add_option("--timeout", wait_s, "seconds to wait with --wait");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -273,7 +281,7 @@ int main(int argc, char** argv) {
     std::cout << call(s, "GET", "/v1/blocks/" + block_ref).dump(2) << "\n";
   } else if (*listing) {
     std::string id = submit(s, name, {chain::DeclareListing{exchange}});
-    if (wait) report_tx(s, wait_for(s, id, 30));
+    if (wait) report_tx(s, wait_for(s, id, wait_s));
     else std::cout << "transaction " << id << " pending\n";
   }
   return 0;

@@ -58,6 +58,10 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
       return core::make_error(storage::kStorageCorruption, "storage.corruption",
                               st.error().message + "; run lingjid --replay to rebuild the state");
   }
+  // A key the chain does not accept would produce blocks that no replay or peer accepts.
+  if (options.producer_key && options.producer_key->public_key() != node->chain_->genesis().producer)
+    return chain_error(ErrorCode::kBlockWrongProducer,
+                       "the producer key is not the producer this chain's genesis names");
   node->producer_key_ = std::move(options.producer_key);
   node->mempool_ = std::make_unique<Mempool>(options.mempool_capacity);
   node->pending_ = std::make_unique<chain::StateOverlay>(node->chain_->state());
@@ -110,11 +114,9 @@ core::Result<chain::Block> Controller::produce(core::TimeMs time) {
     rejections_.add(id, error);
     mempool_->remove(id);
   }
-  // The pending overlay holds the effect of every mempool transaction in arrival order, and the
-  // block took the oldest ones in that same order: if none was refused, the overlay still
-  // describes "head + the rest" exactly. Otherwise re-apply what is left (O(mempool)); an empty
-  // mempool resets it for free, so the overlay does not keep stale copies of old writes.
-  if (!produced.rejected.empty() || mempool_->size() == 0) rebuild_pending(time);
+  // Re-apply what is left on top of the new head (O(mempool), bounded by its capacity): the
+  // block's writes can depend on its own time (a listing's date), which admission could not know.
+  rebuild_pending(time);
   return std::move(produced.block);
 }
 

@@ -28,7 +28,7 @@ struct ControllerOptions {
   std::optional<chain::Genesis> genesis;
   std::optional<core::PrivateKey> producer_key;
   bool sync_writes = true;
-  size_t mempool_capacity = 200'000;
+  size_t mempool_capacity = 50'000;  // five full blocks: bounds the per-block re-check
 };
 
 enum class TxState { kUnknown, kPending, kCommitted, kRejected };

@@ -101,7 +101,7 @@ TEST_F(ControllerTest, EveryRejectionHasItsOwnErrorAndChangesNothing) {
   EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::units(0), 0, exp)).name,
             "token.non_positive_amount");
   EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), 0, exp, std::string(257, 'm'))).name,
-            "tx.malformed");  // the decoder refuses memos over 256 bytes
+            "token.memo_too_long");
   EXPECT_EQ(submit_error(testing::make_tx(chain_id(), dev, 0, exp, {DeclareListing{"Huobi"}})).name,
             "listing.not_foundation");
   EXPECT_EQ(submit_error(testing::make_tx(chain_id(), dev, 0, exp, {})).name, "tx.no_operations");

@@ -10,7 +10,6 @@ inline constexpr int kAmountTooPrecise = 1011;     // core.amount_too_precise
 inline constexpr int kAmountOutOfRange = 1012;     // core.amount_out_of_range
 inline constexpr int kAddressInvalid = 1020;       // core.invalid_address
 inline constexpr int kAddressChecksum = 1021;      // core.address_checksum
-inline constexpr int kHexInvalid = 1030;           // core.invalid_hex
 inline constexpr int kTimeInvalid = 1040;          // core.invalid_time
 
 }  // namespace lingji::core

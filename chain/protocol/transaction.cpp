@@ -23,14 +23,14 @@ bool decode_op(core::Reader& r, Operation& out, bool& unknown) {
     case OpType::kTransfer: {
       Transfer t;
       int64_t units;
-      if (!r.fixed(t.to) || !r.i64(units) || !r.string(t.memo, kMaxMemoBytes)) return false;
+      if (!r.fixed(t.to) || !r.i64(units) || !r.string(t.memo, kMaxTransactionBytes)) return false;
       t.amount = Amount::units(units);
       out = std::move(t);
       return true;
     }
     case OpType::kDeclareListing: {
       DeclareListing l;
-      if (!r.string(l.exchange, kMaxExchangeNameBytes)) return false;
+      if (!r.string(l.exchange, kMaxTransactionBytes)) return false;
       out = std::move(l);
       return true;
     }

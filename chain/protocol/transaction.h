@@ -5,8 +5,11 @@
 //   body             := chain_id:fixed<32> expiration:i64 sender:fixed<32> sequence:u64
 //                       operations:vector<operation>          (1..kMaxOperations)
 //   operation        := type:u16 payload
-//   transfer (1)     := to:fixed<32> amount:i64 memo:bytes     (memo <= kMaxMemoBytes)
-//   declare_listing (2) := exchange:string                     (1..kMaxExchangeNameBytes)
+//   transfer (1)     := to:fixed<32> amount:i64 memo:bytes
+//   declare_listing (2) := exchange:string
+// The decoder bounds lengths only by kMaxTransactionBytes; the operations' own check() then
+// refuses a memo over kMaxMemoBytes or an exchange name over kMaxExchangeNameBytes with their
+// specific errors (token.memo_too_long, listing.bad_exchange_name).
 // The signature is Ed25519 by `sender` over kTxSigningDomain || body. The transaction id is
 // BLAKE2b-256(body): it is known before signing and cannot be changed by re-signing.
 // Replay protection: chain_id (across chains), sequence (within the chain), expiration (late

@@ -88,9 +88,10 @@ TEST_F(TransferTest, ErrorCodesAndNamesAreStable) {
       {ErrorCode::kTokenLockedBalance, "token.locked_balance"},
       {ErrorCode::kTokenMemoTooLong, "token.memo_too_long"},
       {ErrorCode::kTokenBalanceOverflow, "token.balance_overflow"},
+      {ErrorCode::kTokenAmountTooLarge, "token.amount_too_large"},
   };
   const int codes[] = {2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009, 2010, 2011,
-                       2101, 2102, 2103, 2104, 2105, 2106};
+                       2101, 2102, 2103, 2104, 2105, 2106, 2107};
   for (size_t i = 0; i < std::size(table); ++i) {
     EXPECT_EQ(static_cast<int>(table[i].first), codes[i]);
     EXPECT_STREQ(error_name(table[i].first), table[i].second);
@@ -127,7 +128,7 @@ TEST_F(TransferTest, AmountEdges) {
   expect_rejected(make_transfer(chain_id, dev, alice, Amount::units(Amount::kMaxMoney), 0, kExp),
                   ErrorCode::kTokenInsufficientBalance);
   expect_rejected(make_transfer(chain_id, dev, alice, Amount::units(Amount::kMaxMoney + 1), 0, kExp),
-                  ErrorCode::kTokenNonPositiveAmount);
+                  ErrorCode::kTokenAmountTooLarge);
   expect_rejected(make_transfer(chain_id, dev, alice, Amount::units(INT64_MIN), 0, kExp),
                   ErrorCode::kTokenNonPositiveAmount);
 }

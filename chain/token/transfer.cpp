@@ -7,8 +7,9 @@
 namespace lingji::chain {
 
 core::Status check(const Transfer& op, const PublicKey& sender) {
-  if (op.amount.units() <= 0 || !op.amount.in_range())
-    return chain_error(ErrorCode::kTokenNonPositiveAmount, "transfer amount must be positive");
+  if (op.amount.units() <= 0) return chain_error(ErrorCode::kTokenNonPositiveAmount, "transfer amount must be positive");
+  if (!op.amount.in_range())
+    return chain_error(ErrorCode::kTokenAmountTooLarge, "transfer amount exceeds the total supply of 10000000000 CT");
   if (op.memo.size() > kMaxMemoBytes)
     return chain_error(ErrorCode::kTokenMemoTooLong, "memo is longer than 256 bytes");
   if (op.to == sender) return chain_error(ErrorCode::kTokenSelfTransfer, "cannot transfer to the sending account");
