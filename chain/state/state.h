@@ -25,7 +25,8 @@ using core::ByteView;
 struct BytesLess {
   using is_transparent = void;
   static bool less(ByteView a, ByteView b) {
-    int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+    size_t n = std::min(a.size(), b.size());
+    int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);  // memcmp may not see a null pointer
     return c < 0 || (c == 0 && a.size() < b.size());
   }
   bool operator()(const Bytes& a, const Bytes& b) const { return less(a, b); }
