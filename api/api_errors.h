@@ -13,5 +13,6 @@ inline constexpr int kApiInvalidBlockRef = 4008;     // api.invalid_block_ref
 inline constexpr int kApiBlockNotFound = 4009;       // api.block_not_found
 inline constexpr int kApiTxNotFound = 4010;          // api.transaction_not_found
 inline constexpr int kApiInvalidTxId = 4011;         // api.invalid_transaction_id
+inline constexpr int kApiDealerNotFound = 4012;      // api.dealer_not_found
 
 }  // namespace lingji::api

@@ -1,5 +1,7 @@
 #include "api/json_views.h"
 
+#include "chain/dealers/dealer.h"
+#include "chain/producers/producer.h"
 #include "chain/token/account.h"
 #include "chain/vesting/vesting.h"
 #include "core/address.h"
@@ -14,7 +16,37 @@ void put_time(Json& j, const std::string& name, core::TimeMs t) {
 
 Json time_json(core::TimeMs t) { return core::format_utc(t); }
 
+struct OperationJson {
+  Json operator()(const chain::Transfer& t) const {
+    return {{"type", "transfer"}, {"to", core::encode_address(t.to)}, {"amount", t.amount.to_string()},
+            {"memo", t.memo}, {"memo_hex", core::to_hex(core::as_bytes(t.memo))}};
+  }
+  Json operator()(const chain::DeclareListing& l) const { return {{"type", "declare_listing"}, {"exchange", l.exchange}}; }
+  Json operator()(const chain::DealerApply& d) const {
+    return {{"type", "dealer_apply"}, {"name", d.name}, {"region", d.region}, {"country", d.country}, {"contact", d.contact}};
+  }
+  Json operator()(const chain::DealerSetStatus& d) const {
+    return {{"type", "dealer_set_status"}, {"dealer", core::encode_address(d.dealer)},
+            {"status", chain::dealer_status_name(d.status)}};
+  }
+  Json operator()(const chain::ProducerRegister& p) const {
+    return {{"type", "producer_register"}, {"signing_key", p.signing_key.hex()}, {"url", p.url}, {"region", p.region}};
+  }
+  Json operator()(const chain::ProducerUpdateKey& p) const {
+    return {{"type", "producer_update_key"}, {"signing_key", p.signing_key.hex()}};
+  }
+  Json operator()(const chain::ProducerUnregister&) const { return {{"type", "producer_unregister"}}; }
+  Json operator()(const chain::VoteProducers& v) const {
+    Json c = Json::array();
+    for (const auto& k : v.candidates) c.push_back(core::encode_address(k));
+    return {{"type", "vote_producers"}, {"candidates", std::move(c)}};
+  }
+};
+
+
 }  // namespace
+
+Json operation_json(const chain::Operation& op) { return std::visit(OperationJson{}, op); }
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
@@ -25,17 +57,7 @@ Json error_json(const core::Error& e) {
 Json transaction_json(const chain::SignedTransaction& tx) {
   const auto& b = tx.body();
   Json ops = Json::array();
-  for (const auto& op : b.operations) {
-    if (auto* t = std::get_if<chain::Transfer>(&op)) {
-      ops.push_back({{"type", "transfer"},
-                     {"to", core::encode_address(t->to)},
-                     {"amount", t->amount.to_string()},
-                     {"memo", t->memo},
-                     {"memo_hex", core::to_hex(core::as_bytes(t->memo))}});
-    } else if (auto* l = std::get_if<chain::DeclareListing>(&op)) {
-      ops.push_back({{"type", "declare_listing"}, {"exchange", l->exchange}});
-    }
-  }
+  for (const auto& op : b.operations) ops.push_back(operation_json(op));
   Json j;
   j["id"] = tx.id().hex();
   j["chain_id"] = b.chain_id.hex();
@@ -81,6 +103,8 @@ Json account_json(const chain::Chain& chain, const core::PublicKey& key) {
   j["locked"] = locked.to_string();
   j["sequence"] = acct.sequence;
   j["as_of"] = {{"height", chain.head().height}, {"time", time_json(now)}};
+  j["votes_for"] = Json::array();
+  for (const auto& c : chain::load_votes(chain.state(), key)) j["votes_for"].push_back(core::encode_address(c));
   if (!lock) {
     j["vesting"] = nullptr;
     return j;
@@ -133,6 +157,40 @@ Json supply_json(const chain::Chain& chain) {
                          : Json(nullptr);
   j["categories"] = std::move(cats);
   return j;
+}
+
+Json dealer_json(const chain::Chain& chain, const core::PublicKey& key) {
+  auto d = chain::load_dealer(chain.state(), key);
+  if (!d) return nullptr;
+  Json j;
+  j["address"] = core::encode_address(key);
+  j["status"] = chain::dealer_status_name(d->status);
+  j["name"] = d->name;
+  j["region"] = d->region;
+  j["country"] = d->country;
+  j["contact"] = d->contact;
+  put_time(j, "applied_at", d->applied_at);
+  if (auto p = chain::load_producer(chain.state(), key); p && p->registered) {
+    j["producer"] = {{"signing_key", p->signing_key.hex()}, {"url", p->url}, {"region", p->region},
+                     {"votes", p->votes.to_string()}};
+  } else {
+    j["producer"] = nullptr;
+  }
+  return j;
+}
+
+Json producers_json(const chain::Chain& chain) {
+  Json list = Json::array();
+  int rank = 0;
+  for (const auto& c : chain::elect(chain.state(), chain::kMaxActiveProducers)) {
+    list.push_back({{"rank", ++rank},
+                    {"account", core::encode_address(c.account)},
+                    {"signing_key", c.producer.signing_key.hex()},
+                    {"url", c.producer.url},
+                    {"region", c.producer.region},
+                    {"votes", c.producer.votes.to_string()}});
+  }
+  return {{"as_of", {{"height", chain.head().height}}}, {"max_active", chain::kMaxActiveProducers}, {"elected", std::move(list)}};
 }
 
 Json info_json(const chain::Chain& chain, const consensus::Controller& node) {

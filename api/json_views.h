@@ -18,6 +18,11 @@ Json account_json(const chain::Chain& chain, const core::PublicKey& key);
 Json supply_json(const chain::Chain& chain);
 Json info_json(const chain::Chain& chain, const consensus::Controller& node);
 Json error_json(const core::Error& e);
+Json operation_json(const chain::Operation& op);
+// The dealer record of an account (with its candidacy), or null.
+Json dealer_json(const chain::Chain& chain, const core::PublicKey& key);
+// The candidates that would form the active set now, by votes.
+Json producers_json(const chain::Chain& chain);
 // Serialises; invalid UTF-8 in memos is replaced rather than throwing.
 std::string dump(const Json& j);
 

@@ -28,7 +28,14 @@ int status_for(const core::Error& e) {
     case ErrorCode::kTokenLockedBalance:
     case ErrorCode::kTokenBalanceOverflow:
     case ErrorCode::kListingNotFoundation:
-    case ErrorCode::kListingAlreadyDeclared: return 422;
+    case ErrorCode::kListingAlreadyDeclared:
+    case ErrorCode::kDealerAlreadyRegistered:
+    case ErrorCode::kDealerNotFoundation:
+    case ErrorCode::kDealerUnknown:
+    case ErrorCode::kProducerNotApprovedDealer:
+    case ErrorCode::kProducerAlreadyRegistered:
+    case ErrorCode::kProducerNotRegistered:
+    case ErrorCode::kProducerUnknownCandidate: return 422;
     default: break;
   }
   if (e.code == consensus::kMempoolFull) return 503;
@@ -72,6 +79,18 @@ HttpResponse Routes::handle(const HttpRequest& request) {
   if (path == "/v1/transactions") {
     if (request.method != "POST") return method_not_allowed("POST");
     return post_transaction(request.body);
+  }
+  if (path == "/v1/producers") {
+    if (!get) return method_not_allowed("GET");
+    return json_response(200, node_.read([](const chain::Chain& c, const storage::BlockStore&) { return producers_json(c); }));
+  }
+  if (tail("/v1/dealers/", rest)) {
+    if (!get) return method_not_allowed("GET");
+    auto key = core::parse_address(rest);
+    if (!key) return error_response(400, key.error());
+    Json j = node_.read([&](const chain::Chain& c, const storage::BlockStore&) { return dealer_json(c, *key); });
+    if (j.is_null()) return error_response(404, kApiDealerNotFound, "api.dealer_not_found", "that account is not a dealer");
+    return json_response(200, j);
   }
   if (tail("/v1/accounts/", rest)) return get ? get_account(rest) : method_not_allowed("GET");
   if (tail("/v1/blocks/", rest)) return get ? get_block(rest) : method_not_allowed("GET");

@@ -137,5 +137,33 @@ TEST_F(RoutesTest, BadRequestsGetTheirOwnErrors) {
   EXPECT_EQ(call("GET", "/v1/info").second["head_height"], 1);
 }
 
+TEST_F(RoutesTest, DealersAndProducers) {
+  auto shop = dev_key("shop");
+  auto foundation = dev_key("foundation");
+  auto exp = kT0 + 60'000;
+  EXPECT_EQ(err(call("GET", "/v1/dealers/" + core::encode_address(shop.public_key())).second), "api.dealer_not_found");
+  auto [s0, r0] = post_tx(testing::make_tx(genesis.chain_id(), shop, 0, exp,
+                                           {ProducerRegister{dev_key("sign").public_key(), "https://s", "ID"}}));
+  EXPECT_EQ(s0, 422);
+  EXPECT_EQ(err(r0), "producer.not_approved_dealer");
+  ASSERT_EQ(post_tx(testing::make_tx(genesis.chain_id(), shop, 0, exp, {DealerApply{"Toko", "Jakarta", "ID", "+62"}})).first, 202);
+  ASSERT_EQ(post_tx(testing::make_tx(genesis.chain_id(), foundation, 0, exp,
+                                     {DealerSetStatus{shop.public_key(), DealerStatus::kApproved}})).first, 202);
+  ASSERT_EQ(post_tx(testing::make_tx(genesis.chain_id(), shop, 1, exp,
+                                     {ProducerRegister{dev_key("sign").public_key(), "https://s", "ID"}})).first, 202);
+  ASSERT_EQ(post_tx(testing::make_tx(genesis.chain_id(), dev, 0, exp, {VoteProducers{{shop.public_key()}}})).first, 202);
+  ASSERT_TRUE(ctl->produce(kT0 + 1000));
+  auto [s1, d] = call("GET", "/v1/dealers/" + core::encode_address(shop.public_key()));
+  EXPECT_EQ(s1, 200);
+  EXPECT_EQ(d["status"], "approved");
+  EXPECT_EQ(d["producer"]["votes"], "1000000.00000000");
+  auto [s2, p] = call("GET", "/v1/producers");
+  EXPECT_EQ(s2, 200);
+  ASSERT_EQ(p["elected"].size(), 1u);
+  EXPECT_EQ(p["elected"][0]["account"], core::encode_address(shop.public_key()));
+  EXPECT_EQ(call("GET", "/v1/accounts/" + core::encode_address(dev.public_key())).second["votes_for"][0],
+            core::encode_address(shop.public_key()));
+}
+
 }  // namespace
 }  // namespace lingji::api

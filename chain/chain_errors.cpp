@@ -38,6 +38,19 @@ const char* error_name(ErrorCode code) {
     case ErrorCode::kBlockMalformed: return "block.malformed";
     case ErrorCode::kBlockTooLarge: return "block.too_large";
     case ErrorCode::kGenesisInvalid: return "genesis.invalid";
+    case ErrorCode::kDealerBadField: return "dealer.bad_field";
+    case ErrorCode::kDealerAlreadyRegistered: return "dealer.already_registered";
+    case ErrorCode::kDealerNotFoundation: return "dealer.not_foundation";
+    case ErrorCode::kDealerUnknown: return "dealer.unknown";
+    case ErrorCode::kDealerBadStatus: return "dealer.bad_status";
+    case ErrorCode::kProducerNotApprovedDealer: return "producer.not_approved_dealer";
+    case ErrorCode::kProducerAlreadyRegistered: return "producer.already_registered";
+    case ErrorCode::kProducerNotRegistered: return "producer.not_registered";
+    case ErrorCode::kProducerBadField: return "producer.bad_field";
+    case ErrorCode::kProducerTooManyVotes: return "producer.too_many_votes";
+    case ErrorCode::kProducerDuplicateVote: return "producer.duplicate_vote";
+    case ErrorCode::kProducerUnknownCandidate: return "producer.unknown_candidate";
+    case ErrorCode::kProducerBadSigningKey: return "producer.bad_signing_key";
   }
   return "unknown";
 }

@@ -1,6 +1,6 @@
 // chain_errors.h: the stable error codes of the chain layer. A released code is never renumbered.
 //   2000-2099 transactions   2100-2199 token   2200-2299 vesting/listing   2300-2399 blocks
-//   2400-2499 genesis
+//   2400-2499 genesis        2500-2599 dealers           2600-2699 producers and votes
 #pragma once
 
 #include <string>
@@ -48,6 +48,21 @@ enum class ErrorCode : int {
   kBlockTooLarge = 2311,
 
   kGenesisInvalid = 2401,
+
+  kDealerBadField = 2501,
+  kDealerAlreadyRegistered = 2502,
+  kDealerNotFoundation = 2503,
+  kDealerUnknown = 2504,
+  kDealerBadStatus = 2505,
+
+  kProducerNotApprovedDealer = 2601,
+  kProducerAlreadyRegistered = 2602,
+  kProducerNotRegistered = 2603,
+  kProducerBadField = 2604,
+  kProducerTooManyVotes = 2605,
+  kProducerDuplicateVote = 2606,
+  kProducerUnknownCandidate = 2607,
+  kProducerBadSigningKey = 2608,
 };
 
 // The stable dotted name of a code ("token.insufficient_balance").

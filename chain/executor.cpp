@@ -1,6 +1,8 @@
 #include "chain/executor.h"
 
 #include "chain/chain_errors.h"
+#include "chain/dealers/dealer.h"
+#include "chain/producers/producer.h"
 #include "chain/token/account.h"
 #include "chain/token/transfer.h"
 #include "chain/vesting/listing.h"

@@ -235,7 +235,52 @@ int main(int argc, char** argv) {
   listing->add_flag("--wait", wait, "follow the transaction until it is in a block");
   listing->add_option("--timeout", wait_s, "seconds to wait with --wait");
 
+  // Dealers (R12) and producer candidates and votes (R14, R15).
+  std::string d_name, d_region, d_country, d_contact, target, url;
+  std::vector<std::string> candidates;
+  auto* dealer = app.add_subcommand("dealer", "the dealer registry");
+  dealer->require_subcommand(1);
+  auto* dealer_apply = dealer->add_subcommand("apply", "apply to be a dealer");
+  dealer_apply->add_option("--from", name, "your wallet key")->required();
+  dealer_apply->add_option("--name", d_name, "the shop's name")->required();
+  dealer_apply->add_option("--region", d_region, "city or region")->required();
+  dealer_apply->add_option("--country", d_country, "ISO 3166-1 alpha-2 code, e.g. ID, JP, KR")->required();
+  dealer_apply->add_option("--contact", d_contact, "phone, e-mail or address")->required();
+  auto* dealer_approve = dealer->add_subcommand("approve", "approve a dealer (the foundation's key)");
+  auto* dealer_suspend = dealer->add_subcommand("suspend", "suspend a dealer (the foundation's key)");
+  for (auto* c : {dealer_approve, dealer_suspend}) {
+    c->add_option("--from", name, "the foundation's wallet key")->required();
+    c->add_option("dealer", target, "the dealer's address or wallet key name")->required();
+  }
+  auto* dealer_show = dealer->add_subcommand("show", "show a dealer");
+  dealer_show->add_option("dealer", target)->required();
+  auto* producer = app.add_subcommand("producer", "stand as a producer candidate (approved dealers)");
+  producer->require_subcommand(1);
+  auto* producer_register = producer->add_subcommand("register", "register as a candidate");
+  auto* producer_key = producer->add_subcommand("update-key", "change the block-signing key");
+  for (auto* c : {producer_register, producer_key}) {
+    c->add_option("--from", name, "the dealer's wallet key")->required();
+    c->add_option("--signing-key", target, "address or wallet key name of the block-signing key")->required();
+  }
+  producer_register->add_option("--url", url, "the node's public URL")->required();
+  producer_register->add_option("--region", d_region, "where the node runs")->required();
+  auto* producer_unregister = producer->add_subcommand("unregister", "stop being a candidate");
+  producer_unregister->add_option("--from", name)->required();
+  auto* producers = app.add_subcommand("producers", "the candidates that would be active now, by votes");
+  auto* vote = app.add_subcommand("vote", "vote for up to 30 candidates (replaces your vote; none withdraws it)");
+  vote->add_option("--from", name, "your wallet key")->required();
+  vote->add_option("candidates", candidates, "candidate addresses or wallet key names");
+  for (auto* c : {dealer_apply, dealer_approve, dealer_suspend, producer_register, producer_key, producer_unregister, vote})
+    c->add_flag("--wait", wait, "follow the transaction until it is in a block");
+
   CLI11_PARSE(app, argc, argv);
+
+  // Submits one operation from --from and reports it (pending, or its block with --wait).
+  auto send_op = [&](chain::Operation op) {
+    std::string id = submit(s, name, {std::move(op)});
+    if (wait) report_tx(s, wait_for(s, id, wait_s));
+    else std::cout << "transaction " << id << " pending\n";
+  };
 
   if (*key_new || *key_import || *key_dev) {
     auto ks = keystore(s);
@@ -279,6 +324,25 @@ int main(int argc, char** argv) {
     std::cout << call(s, "GET", "/v1/supply").dump(2) << "\n";
   } else if (*block) {
     std::cout << call(s, "GET", "/v1/blocks/" + block_ref).dump(2) << "\n";
+  } else if (*dealer_apply) {
+    send_op(chain::DealerApply{d_name, d_region, d_country, d_contact});
+  } else if (*dealer_approve || *dealer_suspend) {
+    send_op(chain::DealerSetStatus{resolve_account(s, target),
+                                   *dealer_approve ? chain::DealerStatus::kApproved : chain::DealerStatus::kSuspended});
+  } else if (*dealer_show) {
+    std::cout << call(s, "GET", "/v1/dealers/" + core::encode_address(resolve_account(s, target))).dump(2) << "\n";
+  } else if (*producer_register) {
+    send_op(chain::ProducerRegister{resolve_account(s, target), url, d_region});
+  } else if (*producer_key) {
+    send_op(chain::ProducerUpdateKey{resolve_account(s, target)});
+  } else if (*producer_unregister) {
+    send_op(chain::ProducerUnregister{});
+  } else if (*producers) {
+    std::cout << call(s, "GET", "/v1/producers").dump(2) << "\n";
+  } else if (*vote) {
+    chain::VoteProducers v;
+    for (const auto& c : candidates) v.candidates.push_back(resolve_account(s, c));
+    send_op(std::move(v));
   } else if (*listing) {
     std::string id = submit(s, name, {chain::DeclareListing{exchange}});
     if (wait) report_tx(s, wait_for(s, id, wait_s));

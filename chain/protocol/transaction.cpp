@@ -6,38 +6,9 @@
 namespace lingji::chain {
 namespace {
 
-void encode_op(core::Writer& w, const Operation& op) {
-  if (auto* t = std::get_if<Transfer>(&op)) {
-    w.u16(static_cast<uint16_t>(OpType::kTransfer)).fixed(t->to).i64(t->amount.units()).string(t->memo);
-  } else if (auto* l = std::get_if<DeclareListing>(&op)) {
-    w.u16(static_cast<uint16_t>(OpType::kDeclareListing)).string(l->exchange);
-  }
-}
-
-// Sets `unknown` when the type is not one this version knows, so the caller can answer
-// tx.unknown_operation (a newer client) rather than tx.malformed (a broken one).
 bool decode_op(core::Reader& r, Operation& out, bool& unknown) {
   uint16_t type;
-  if (!r.u16(type)) return false;
-  switch (static_cast<OpType>(type)) {
-    case OpType::kTransfer: {
-      Transfer t;
-      int64_t units;
-      if (!r.fixed(t.to) || !r.i64(units) || !r.string(t.memo, kMaxTransactionBytes)) return false;
-      t.amount = Amount::units(units);
-      out = std::move(t);
-      return true;
-    }
-    case OpType::kDeclareListing: {
-      DeclareListing l;
-      if (!r.string(l.exchange, kMaxTransactionBytes)) return false;
-      out = std::move(l);
-      return true;
-    }
-  }
-  unknown = true;
-  r.fail("unknown operation type " + std::to_string(type));
-  return false;
+  return r.u16(type) && decode_operation(r, type, out, unknown);
 }
 
 }  // namespace
@@ -46,7 +17,7 @@ Bytes encode_body(const TransactionBody& body) {
   core::Writer w;
   w.fixed(body.chain_id).i64(body.expiration).fixed(body.sender).u64(body.sequence);
   w.u32(static_cast<uint32_t>(body.operations.size()));
-  for (const auto& op : body.operations) encode_op(w, op);
+  for (const auto& op : body.operations) encode_operation(w, op);
   return w.take();
 }
 

@@ -4,12 +4,7 @@
 //   transaction      := body signature:fixed<64>
 //   body             := chain_id:fixed<32> expiration:i64 sender:fixed<32> sequence:u64
 //                       operations:vector<operation>          (1..kMaxOperations)
-//   operation        := type:u16 payload
-//   transfer (1)     := to:fixed<32> amount:i64 memo:bytes
-//   declare_listing (2) := exchange:string
-// The decoder bounds lengths only by kMaxTransactionBytes; the operations' own check() then
-// refuses a memo over kMaxMemoBytes or an exchange name over kMaxExchangeNameBytes with their
-// specific errors (token.memo_too_long, listing.bad_exchange_name).
+//   operation        := type:u16 payload          (payloads: chain/protocol/operations.h)
 // The signature is Ed25519 by `sender` over kTxSigningDomain || body. The transaction id is
 // BLAKE2b-256(body): it is known before signing and cannot be changed by re-signing.
 // Replay protection: chain_id (across chains), sequence (within the chain), expiration (late
@@ -20,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "chain/protocol/operations.h"
 #include "core/amount.h"
 #include "core/calendar.h"
 #include "core/hash.h"
@@ -42,23 +38,7 @@ inline constexpr size_t kMaxExchangeNameBytes = 64;
 inline constexpr uint32_t kMaxOperations = 16;
 inline constexpr size_t kMaxTransactionBytes = 8 * 1024;
 
-enum class OpType : uint16_t { kTransfer = 1, kDeclareListing = 2 };
-
-struct Transfer {
-  PublicKey to;
-  Amount amount;
-  std::string memo;
-  bool operator==(const Transfer&) const = default;
-};
-
-// Declares that CT is listed on an exchange, which starts the monthly unlocks (R2).
-// Only the foundation's account may send it, once.
-struct DeclareListing {
-  std::string exchange;
-  bool operator==(const DeclareListing&) const = default;
-};
-
-using Operation = std::variant<Transfer, DeclareListing>;
+// The operations and their payload encodings: chain/protocol/operations.h.
 
 struct TransactionBody {
   Hash256 chain_id;

@@ -1,6 +1,7 @@
 #include "chain/token/transfer.h"
 
 #include "chain/chain_errors.h"
+#include "chain/producers/producer.h"
 #include "chain/token/account.h"
 #include "core/address.h"
 
@@ -36,6 +37,9 @@ core::Status apply(StateOverlay& s, const Transfer& op, const ApplyContext& ctx)
   to.balance = *to_after;
   store_account(s, ctx.sender, from);
   store_account(s, op.to, to);
+  // Votes weigh the whole balance and follow it at once (producers/producer.h).
+  adjust_vote_weight(s, ctx.sender, -op.amount.units());
+  adjust_vote_weight(s, op.to, op.amount.units());
   return core::Ok();
 }
 

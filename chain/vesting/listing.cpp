@@ -1,16 +1,15 @@
 #include "chain/vesting/listing.h"
 
 #include "chain/chain_errors.h"
+#include "chain/protocol/text_rules.h"
 #include "core/calendar.h"
 
 namespace lingji::chain {
 
 core::Status check(const DeclareListing& op, const PublicKey&) {
-  if (op.exchange.empty() || op.exchange.size() > kMaxExchangeNameBytes)
-    return chain_error(ErrorCode::kListingBadExchangeName, "exchange name must be 1 to 64 bytes");
-  for (unsigned char c : op.exchange)
-    if (c < 0x20 || c == 0x7f)
-      return chain_error(ErrorCode::kListingBadExchangeName, "exchange name has a control character");
+  if (!is_clean_text(op.exchange, 1, kMaxExchangeNameBytes))
+    return chain_error(ErrorCode::kListingBadExchangeName,
+                       "exchange name must be 1 to 64 bytes without control characters");
   return core::Ok();
 }
 

@@ -1,0 +1,161 @@
+// producer_test.cpp: the dealer registry, producer candidates, stake-weighted votes that follow
+// balances at once, and the election of the active set.
+#include "chain/producers/producer.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "chain/chain_test_util.h"
+#include "chain/dealers/dealer.h"
+#include "chain/executor.h"
+#include "chain/token/account.h"
+#include "chain/token/transfer.h"
+#include "chain/vesting/listing.h"
+
+namespace lingji::chain {
+namespace {
+
+constexpr TimeMs kT0 = 1'790'000'000'000;
+constexpr TimeMs kNow = kT0 + 1000;
+
+class ProducerTest : public ::testing::Test {
+ protected:
+  ProducerTest() { (void)state.apply(genesis.initial_state()); }
+
+  // Applies one operation from `who` and commits it to `state` on success.
+  core::Status run(const core::PrivateKey& who, Operation op) {
+    StateOverlay s(state);
+    ApplyContext ctx{genesis, kNow, who.public_key()};
+    core::Status st = std::visit([&](const auto& o) { return check(o, who.public_key()); }, op);
+    if (st) st = std::visit([&](const auto& o) { return apply(s, o, ctx); }, op);
+    if (st) (void)state.apply(s.take_writes());
+    return st;
+  }
+  std::string error_of(const core::PrivateKey& who, Operation op) {
+    auto st = run(who, std::move(op));
+    return st ? "ok" : st.error().name;
+  }
+  // dev_key(name) becomes an approved dealer and a candidate, funded so that it can act.
+  void make_candidate(const std::string& name) {
+    auto k = dev_key(name);
+    ASSERT_TRUE(run(k, DealerApply{"Shop " + name, "Jakarta", "ID", "+62 21 555"}));
+    ASSERT_TRUE(run(foundation, DealerSetStatus{k.public_key(), DealerStatus::kApproved}));
+    ASSERT_TRUE(run(k, ProducerRegister{dev_key(name + "-signing").public_key(), "https://" + name + ".example", "ID"}));
+  }
+  Amount votes_of(const std::string& name) { return load_producer(state, dev_key(name).public_key())->votes; }
+
+  Genesis genesis = testing::dev_genesis(kT0);
+  State state;
+  core::PrivateKey foundation = dev_key("foundation");
+  core::PrivateKey dev = dev_key("dev");
+  core::PrivateKey team = dev_key("team");
+};
+
+TEST_F(ProducerTest, DealerApplicationAndApproval) {
+  auto shop = dev_key("shop");
+  EXPECT_EQ(error_of(shop, DealerApply{"", "Jakarta", "ID", "x"}), "dealer.bad_field");
+  EXPECT_EQ(error_of(shop, DealerApply{"Shop", "Jakarta", "Indonesia", "x"}), "dealer.bad_field");
+  EXPECT_EQ(error_of(shop, DealerApply{"Shop", "Jakarta", "id", "x"}), "dealer.bad_field");
+  EXPECT_EQ(error_of(shop, DealerApply{"Shop\n", "Jakarta", "ID", "x"}), "dealer.bad_field");
+  EXPECT_EQ(error_of(shop, DealerApply{"Shop", "Jakarta", "ID", std::string(129, 'c')}), "dealer.bad_field");
+  ASSERT_EQ(error_of(shop, DealerApply{"Shop", "Jakarta", "ID", "+62"}), "ok");
+  EXPECT_EQ(load_dealer(state, shop.public_key())->status, DealerStatus::kPending);
+  EXPECT_EQ(error_of(shop, DealerApply{"Shop 2", "Bandung", "ID", "+62"}), "ok");  // pending: may update
+  EXPECT_EQ(load_dealer(state, shop.public_key())->region, "Bandung");
+  EXPECT_EQ(error_of(dev, DealerSetStatus{shop.public_key(), DealerStatus::kApproved}), "dealer.not_foundation");
+  EXPECT_EQ(error_of(foundation, DealerSetStatus{dev.public_key(), DealerStatus::kApproved}), "dealer.unknown");
+  EXPECT_EQ(error_of(foundation, DealerSetStatus{shop.public_key(), DealerStatus::kPending}), "dealer.bad_status");
+  ASSERT_EQ(error_of(foundation, DealerSetStatus{shop.public_key(), DealerStatus::kApproved}), "ok");
+  EXPECT_EQ(load_dealer(state, shop.public_key())->status, DealerStatus::kApproved);
+  EXPECT_EQ(error_of(shop, DealerApply{"Shop 3", "Bandung", "ID", "+62"}), "dealer.already_registered");
+}
+
+TEST_F(ProducerTest, OnlyApprovedDealersStand) {
+  auto shop = dev_key("shop");
+  ProducerRegister reg{dev_key("shop-signing").public_key(), "https://shop.example", "ID"};
+  EXPECT_EQ(error_of(shop, reg), "producer.not_approved_dealer");  // not a dealer at all
+  ASSERT_TRUE(run(shop, DealerApply{"Shop", "Jakarta", "ID", "+62"}));
+  EXPECT_EQ(error_of(shop, reg), "producer.not_approved_dealer");  // pending
+  ASSERT_TRUE(run(foundation, DealerSetStatus{shop.public_key(), DealerStatus::kApproved}));
+  EXPECT_EQ(error_of(shop, ProducerRegister{PublicKey{}, "https://x", "ID"}), "producer.bad_signing_key");
+  EXPECT_EQ(error_of(shop, ProducerRegister{reg.signing_key, "", "ID"}), "producer.bad_field");
+  ASSERT_EQ(error_of(shop, reg), "ok");
+  EXPECT_EQ(error_of(shop, reg), "producer.already_registered");
+  auto new_key = dev_key("shop-signing-2").public_key();
+  ASSERT_EQ(error_of(shop, ProducerUpdateKey{new_key}), "ok");
+  EXPECT_EQ(load_producer(state, shop.public_key())->signing_key, new_key);
+  EXPECT_EQ(error_of(dev, ProducerUpdateKey{new_key}), "producer.not_approved_dealer");
+  ASSERT_EQ(error_of(shop, ProducerUnregister{}), "ok");
+  EXPECT_EQ(error_of(shop, ProducerUnregister{}), "producer.not_registered");
+  EXPECT_FALSE(load_producer(state, shop.public_key())->registered);
+}
+
+TEST_F(ProducerTest, VotesWeighTheWholeBalanceAndFollowIt) {
+  make_candidate("a");
+  make_candidate("b");
+  auto a = dev_key("a").public_key(), b = dev_key("b").public_key();
+  // The team's 1.5 billion CT are all locked, and still count.
+  ASSERT_EQ(error_of(team, VoteProducers{{a}}), "ok");
+  EXPECT_EQ(votes_of("a"), Amount::ct(1'500'000'000));
+  ASSERT_EQ(error_of(dev, VoteProducers{{a, b}}), "ok");
+  EXPECT_EQ(votes_of("a"), Amount::ct(1'501'000'000));
+  EXPECT_EQ(votes_of("b"), Amount::ct(1'000'000));
+  // A transfer moves the weights at once, on both sides.
+  auto alice = dev_key("alice");
+  ASSERT_EQ(error_of(alice, VoteProducers{{b}}), "ok");  // no balance yet: weight 0
+  ASSERT_EQ(error_of(dev, Transfer{alice.public_key(), Amount::ct(400'000), ""}), "ok");
+  EXPECT_EQ(votes_of("a"), Amount::ct(1'500'600'000));
+  EXPECT_EQ(votes_of("b"), Amount::ct(1'000'000));  // 600,000 from dev + 400,000 from alice
+  // A new vote replaces the old one; an empty vote withdraws it.
+  ASSERT_EQ(error_of(dev, VoteProducers{{b}}), "ok");
+  EXPECT_EQ(votes_of("a"), Amount::ct(1'500'000'000));
+  EXPECT_EQ(votes_of("b"), Amount::ct(1'000'000));
+  ASSERT_EQ(error_of(dev, VoteProducers{{}}), "ok");
+  EXPECT_EQ(votes_of("b"), Amount::ct(400'000));
+  EXPECT_TRUE(load_votes(state, dev.public_key()).empty());
+}
+
+TEST_F(ProducerTest, BadVotesAreRefused) {
+  make_candidate("a");
+  auto a = dev_key("a").public_key();
+  std::vector<PublicKey> many;
+  for (int i = 0; i < 31; ++i) many.push_back(dev_key("c" + std::to_string(i)).public_key());
+  EXPECT_EQ(error_of(dev, VoteProducers{many}), "producer.too_many_votes");
+  EXPECT_EQ(error_of(dev, VoteProducers{{a, a}}), "producer.duplicate_vote");
+  EXPECT_EQ(error_of(dev, VoteProducers{{a, dev.public_key()}}), "producer.unknown_candidate");
+  EXPECT_EQ(votes_of("a"), Amount::zero());
+  EXPECT_TRUE(load_votes(state, dev.public_key()).empty());
+}
+
+TEST_F(ProducerTest, ElectionTakesTheTopCandidatesOfApprovedDealers) {
+  for (const char* n : {"a", "b", "c"}) make_candidate(n);
+  ASSERT_TRUE(run(team, VoteProducers{{dev_key("c").public_key()}}));
+  ASSERT_TRUE(run(dev, VoteProducers{{dev_key("b").public_key()}}));
+  auto set = elect(state, 101);
+  ASSERT_EQ(set.size(), 3u);  // fewer candidates than seats: all of them
+  EXPECT_EQ(set[0].account, dev_key("c").public_key());
+  EXPECT_EQ(set[1].account, dev_key("b").public_key());
+  EXPECT_EQ(set[2].account, dev_key("a").public_key());
+  EXPECT_EQ(elect(state, 2).size(), 2u);
+  // A suspended dealer leaves the set; an unregistered candidate too.
+  ASSERT_TRUE(run(foundation, DealerSetStatus{dev_key("c").public_key(), DealerStatus::kSuspended}));
+  ASSERT_TRUE(run(dev_key("b"), ProducerUnregister{}));
+  set = elect(state, 101);
+  ASSERT_EQ(set.size(), 1u);
+  EXPECT_EQ(set[0].account, dev_key("a").public_key());
+}
+
+TEST(ScheduleTest, ShuffleIsADeterministicPermutation) {
+  std::vector<PublicKey> ps;
+  for (int i = 0; i < 101; ++i) ps.push_back(dev_key("p" + std::to_string(i)).public_key());
+  Hash256 seed = core::blake2b_256(core::as_bytes("round 7"));
+  auto s1 = shuffle_schedule(ps, seed), s2 = shuffle_schedule(ps, seed);
+  EXPECT_EQ(s1, s2);
+  EXPECT_NE(s1, ps);
+  EXPECT_EQ(std::set<PublicKey>(s1.begin(), s1.end()), std::set<PublicKey>(ps.begin(), ps.end()));
+  EXPECT_NE(shuffle_schedule(ps, core::blake2b_256(core::as_bytes("round 8"))), s1);
+}
+
+}  // namespace
+}  // namespace lingji::chain

@@ -1,0 +1,172 @@
+// operations.h: every operation's payload and its canonical encoding (the wire format). The
+// rules of each operation (check/apply) live in its module: token/, vesting/, dealers/,
+// producers/. Adding an operation = a struct here, its type in the Operation variant, and its
+// check()/apply() in the module.
+//
+// Grammar of each payload (after type:u16; primitives as in core/codec.h). Text lengths are
+// bounded here only by the transaction size; check() enforces each field's own limit.
+//   transfer (1)           := to:fixed<32> amount:i64 memo:bytes
+//   declare_listing (2)    := exchange:string
+//   dealer_apply (3)       := name:string region:string country:string contact:string
+//   dealer_set_status (4)  := dealer:fixed<32> status:u8          (2 approved, 3 suspended)
+//   producer_register (5)  := signing_key:fixed<32> url:string region:string
+//   producer_update_key (6):= signing_key:fixed<32>
+//   producer_unregister (7):= (nothing)
+//   vote_producers (8)     := candidates:vector<fixed<32>>
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/amount.h"
+#include "core/codec.h"
+#include "core/keys.h"
+
+namespace lingji::chain {
+
+using core::Amount;
+using core::PublicKey;
+
+enum class OpType : uint16_t {
+  kTransfer = 1,
+  kDeclareListing = 2,
+  kDealerApply = 3,
+  kDealerSetStatus = 4,
+  kProducerRegister = 5,
+  kProducerUpdateKey = 6,
+  kProducerUnregister = 7,
+  kVoteProducers = 8,
+};
+
+inline constexpr size_t kMaxOpTextBytes = 8 * 1024;  // the decoder's bound: the transaction size
+
+struct Transfer {
+  static constexpr OpType kType = OpType::kTransfer;
+  PublicKey to;
+  Amount amount;
+  std::string memo;
+  void encode(core::Writer& w) const { w.fixed(to).i64(amount.units()).string(memo); }
+  bool decode(core::Reader& r) {
+    int64_t units = 0;
+    bool ok = r.fixed(to) && r.i64(units) && r.string(memo, kMaxOpTextBytes);
+    amount = Amount::units(units);
+    return ok;
+  }
+  bool operator==(const Transfer&) const = default;
+};
+
+// Declares that CT is listed on an exchange, which starts the monthly unlocks (R2).
+// Only the foundation's account may send it, once.
+struct DeclareListing {
+  static constexpr OpType kType = OpType::kDeclareListing;
+  std::string exchange;
+  void encode(core::Writer& w) const { w.string(exchange); }
+  bool decode(core::Reader& r) { return r.string(exchange, kMaxOpTextBytes); }
+  bool operator==(const DeclareListing&) const = default;
+};
+
+// An account applies to be a dealer (R12): a lottery shop or franchisee with a local business.
+struct DealerApply {
+  static constexpr OpType kType = OpType::kDealerApply;
+  std::string name, region, country, contact;
+  void encode(core::Writer& w) const { w.string(name).string(region).string(country).string(contact); }
+  bool decode(core::Reader& r) {
+    return r.string(name, kMaxOpTextBytes) && r.string(region, kMaxOpTextBytes) &&
+           r.string(country, kMaxOpTextBytes) && r.string(contact, kMaxOpTextBytes);
+  }
+  bool operator==(const DealerApply&) const = default;
+};
+
+enum class DealerStatus : uint8_t { kPending = 1, kApproved = 2, kSuspended = 3 };
+
+// The foundation approves or suspends a dealer.
+struct DealerSetStatus {
+  static constexpr OpType kType = OpType::kDealerSetStatus;
+  PublicKey dealer;
+  DealerStatus status = DealerStatus::kApproved;
+  void encode(core::Writer& w) const { w.fixed(dealer).u8(static_cast<uint8_t>(status)); }
+  bool decode(core::Reader& r) {
+    uint8_t s = 0;
+    bool ok = r.fixed(dealer) && r.u8(s);
+    status = static_cast<DealerStatus>(s);
+    return ok;
+  }
+  bool operator==(const DealerSetStatus&) const = default;
+};
+
+// An approved dealer becomes a producer candidate (R15) with the key it will sign blocks with.
+struct ProducerRegister {
+  static constexpr OpType kType = OpType::kProducerRegister;
+  PublicKey signing_key;
+  std::string url, region;
+  void encode(core::Writer& w) const { w.fixed(signing_key).string(url).string(region); }
+  bool decode(core::Reader& r) {
+    return r.fixed(signing_key) && r.string(url, kMaxOpTextBytes) && r.string(region, kMaxOpTextBytes);
+  }
+  bool operator==(const ProducerRegister&) const = default;
+};
+
+struct ProducerUpdateKey {
+  static constexpr OpType kType = OpType::kProducerUpdateKey;
+  PublicKey signing_key;
+  void encode(core::Writer& w) const { w.fixed(signing_key); }
+  bool decode(core::Reader& r) { return r.fixed(signing_key); }
+  bool operator==(const ProducerUpdateKey&) const = default;
+};
+
+struct ProducerUnregister {
+  static constexpr OpType kType = OpType::kProducerUnregister;
+  void encode(core::Writer&) const {}
+  bool decode(core::Reader&) { return true; }
+  bool operator==(const ProducerUnregister&) const = default;
+};
+
+// A holder's approval vote for up to 30 candidates; it replaces the holder's previous vote, and
+// weighs the holder's whole balance (locked CT included) as it changes.
+struct VoteProducers {
+  static constexpr OpType kType = OpType::kVoteProducers;
+  std::vector<PublicKey> candidates;
+  void encode(core::Writer& w) const {
+    w.u32(static_cast<uint32_t>(candidates.size()));
+    for (const auto& c : candidates) w.fixed(c);
+  }
+  bool decode(core::Reader& r) {
+    uint32_t n = 0;
+    if (!r.count(n, kMaxOpTextBytes / 32)) return false;
+    candidates.resize(n);
+    for (auto& c : candidates)
+      if (!r.fixed(c)) return false;
+    return true;
+  }
+  bool operator==(const VoteProducers&) const = default;
+};
+
+using Operation = std::variant<Transfer, DeclareListing, DealerApply, DealerSetStatus, ProducerRegister,
+                               ProducerUpdateKey, ProducerUnregister, VoteProducers>;
+
+inline void encode_operation(core::Writer& w, const Operation& op) {
+  std::visit([&](const auto& o) {
+    w.u16(static_cast<uint16_t>(o.kType));
+    o.encode(w);
+  }, op);
+}
+
+// Decodes one operation; `unknown` is set when the type is not one this version knows.
+template <size_t I = 0>
+bool decode_operation(core::Reader& r, uint16_t type, Operation& out, bool& unknown) {
+  if constexpr (I == std::variant_size_v<Operation>) {
+    unknown = true;
+    r.fail("unknown operation type " + std::to_string(type));
+    return false;
+  } else {
+    using T = std::variant_alternative_t<I, Operation>;
+    if (static_cast<uint16_t>(T::kType) != type) return decode_operation<I + 1>(r, type, out, unknown);
+    T op;
+    if (!op.decode(r)) return false;
+    out = std::move(op);
+    return true;
+  }
+}
+
+}  // namespace lingji::chain
