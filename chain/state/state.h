@@ -47,6 +47,11 @@ class StateReader {
 class StateOverlay : public StateReader {
  public:
   explicit StateOverlay(const StateReader& base) : base_(&base) {}
+  // A child overlay on top of `parent`. Without this overload `StateOverlay child(parent)` would
+  // be a copy of every write the parent holds (once per transaction: quadratic in block size).
+  explicit StateOverlay(StateOverlay& parent) : base_(&parent) {}
+  StateOverlay(const StateOverlay&) = delete;
+  StateOverlay& operator=(const StateOverlay&) = delete;
   const Bytes* get(ByteView key) const override;
   void put(Bytes key, Bytes value) { writes_.insert_or_assign(std::move(key), std::move(value)); }
   void erase(Bytes key) { writes_.insert_or_assign(std::move(key), std::nullopt); }
