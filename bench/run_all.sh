@@ -75,7 +75,7 @@ KEPT=$(sed -n 's/^kept: //p' "$WORK/pipeline.out")
 [[ -n "$KEPT" ]] || { echo "pipeline_bench did not report its data dir"; exit 1; }
 
 section "3. replay of the pipelined run"
-show time build-release/bin/lingjid --replay --data-dir "$KEPT"
+show build-release/bin/lingjid --replay --data-dir "$KEPT" "  # timed"
 start=$(date +%s%N)
 "$BIN/lingjid" --replay --data-dir "$KEPT"
 end=$(date +%s%N)
