@@ -11,21 +11,15 @@
 namespace lingji::chain {
 namespace {
 
-Bytes prefixed(uint8_t prefix, const PublicKey& account) {
-  Bytes k{prefix};
-  k.insert(k.end(), account.bytes.begin(), account.bytes.end());
-  return k;
-}
-
 void store_votes(StateOverlay& s, const PublicKey& voter, const std::vector<PublicKey>& candidates) {
   if (candidates.empty()) {
-    s.erase(prefixed('V', voter));
+    s.erase(account_record_key('V', voter));
     return;
   }
   core::Writer w;
   w.u32(static_cast<uint32_t>(candidates.size()));
   for (const auto& c : candidates) w.fixed(c);
-  s.put(prefixed('V', voter), w.take());
+  s.put(account_record_key('V', voter), w.take());
 }
 
 void add_votes(StateOverlay& s, const PublicKey& candidate, int64_t delta) {
@@ -45,7 +39,7 @@ core::Status require_approved_dealer(const StateReader& s, const PublicKey& acco
 
 }  // namespace
 
-Bytes producer_key(const PublicKey& account) { return prefixed('P', account); }
+Bytes producer_key(const PublicKey& account) { return account_record_key('P', account); }
 
 std::optional<Producer> load_producer(const StateReader& s, const PublicKey& account) {
   const Bytes* v = s.get(producer_key(account));
@@ -74,7 +68,7 @@ void store_producer(StateOverlay& s, const PublicKey& account, const Producer& p
 
 std::vector<PublicKey> load_votes(const StateReader& s, const PublicKey& voter) {
   std::vector<PublicKey> out;
-  const Bytes* v = s.get(prefixed('V', voter));
+  const Bytes* v = s.get(account_record_key('V', voter));
   if (!v) return out;
   core::Reader r(*v);
   uint32_t n = 0;

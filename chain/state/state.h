@@ -34,6 +34,13 @@ struct BytesLess {
   bool operator()(ByteView a, const Bytes& b) const { return less(a, b); }
 };
 
+// The key of a per-account record: a module's prefix byte || the account's 32-byte key.
+inline Bytes account_record_key(uint8_t prefix, const core::FixedBytes<32>& account) {
+  Bytes k{prefix};
+  k.insert(k.end(), account.bytes.begin(), account.bytes.end());
+  return k;
+}
+
 // A set of writes; nullopt erases the key.
 using ChangeSet = std::map<Bytes, std::optional<Bytes>, BytesLess>;
 

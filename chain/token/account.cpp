@@ -4,11 +4,7 @@
 
 namespace lingji::chain {
 
-Bytes account_key(const core::PublicKey& key) {
-  Bytes k{'A'};
-  k.insert(k.end(), key.bytes.begin(), key.bytes.end());
-  return k;
-}
+Bytes account_key(const core::PublicKey& key) { return account_record_key('A', key); }
 
 Account load_account(const StateReader& s, const core::PublicKey& key) {
   const Bytes* v = s.get(account_key(key));

@@ -45,11 +45,7 @@ int category_lock_months(Category c) {
   }
 }
 
-Bytes lock_key(const PublicKey& account) {
-  Bytes k{'L'};
-  k.insert(k.end(), account.bytes.begin(), account.bytes.end());
-  return k;
-}
+Bytes lock_key(const PublicKey& account) { return account_record_key('L', account); }
 
 std::optional<Lock> load_lock(const StateReader& s, const PublicKey& account) {
   const Bytes* v = s.get(lock_key(account));
