@@ -48,7 +48,7 @@ Chain::Produced Chain::produce_block(const std::vector<SignedTransaction>& candi
   h.tx_root = transactions_root(out.block.transactions);
   h.tx_count = static_cast<uint32_t>(out.block.transactions.size());
   out.changes.writes = block_state.take_writes();
-  out.changes.undo = state_.apply(out.changes.writes);
+  (void)state_.apply(out.changes.writes, /*with_undo=*/false);
   h.state_root = state_.root();
   out.block.sign(chain_id_, key);
   head_ = h;

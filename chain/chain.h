@@ -15,7 +15,8 @@
 
 namespace lingji::chain {
 
-// The writes of one applied block and the previous values they replaced.
+// The writes of one applied block and the previous values they replaced (undo is left empty
+// for a block this node produced).
 struct BlockChanges {
   ChangeSet writes;
   ChangeSet undo;

@@ -24,8 +24,9 @@ core::Status check_transaction(const SignedTransaction& tx, const Hash256& chain
   return core::Ok();
 }
 
-core::Status apply_transaction(StateOverlay& s, const SignedTransaction& tx, const Genesis& genesis,
-                               TimeMs block_time) {
+namespace {
+
+core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const Genesis& genesis, TimeMs block_time) {
   const auto& body = tx.body();
   if (body.expiration <= block_time)
     return chain_error(ErrorCode::kTxExpired, "transaction expired at " + core::format_utc(body.expiration));
@@ -33,7 +34,6 @@ core::Status apply_transaction(StateOverlay& s, const SignedTransaction& tx, con
     return chain_error(ErrorCode::kTxExpirationTooFar, "expiration is more than " +
                                                            std::to_string(genesis.params.max_transaction_lifetime_ms / 1000) +
                                                            " s ahead of the chain's time");
-  StateOverlay txs(s);
   Account sender = load_account(txs, body.sender);
   if (body.sequence < sender.sequence)
     return chain_error(ErrorCode::kTxStaleSequence, "sequence " + std::to_string(body.sequence) +
@@ -50,8 +50,18 @@ core::Status apply_transaction(StateOverlay& s, const SignedTransaction& tx, con
     auto st = std::visit([&](const auto& o) { return apply(txs, o, ctx); }, op);
     if (!st) return st;
   }
-  s.absorb(std::move(txs));
   return core::Ok();
+}
+
+}  // namespace
+
+core::Status apply_transaction(StateOverlay& s, const SignedTransaction& tx, const Genesis& genesis,
+                               TimeMs block_time) {
+  s.begin();
+  core::Status st = apply_body(s, tx, genesis, block_time);
+  if (st) s.commit();
+  else s.rollback();
+  return st;
 }
 
 }  // namespace lingji::chain

@@ -8,6 +8,40 @@ const Bytes* StateOverlay::get(ByteView key) const {
   return it->second ? &*it->second : nullptr;
 }
 
+void StateOverlay::write(Bytes key, std::optional<Bytes> value) {
+  if (!journaling_) {
+    writes_.insert_or_assign(std::move(key), std::move(value));
+    return;
+  }
+  auto it = writes_.lower_bound(key);
+  if (it != writes_.end() && !BytesLess::less(key, it->first)) {
+    journal_.push_back({it, true, std::move(it->second)});
+    it->second = std::move(value);
+  } else {
+    it = writes_.emplace_hint(it, std::move(key), std::move(value));
+    journal_.push_back({it, false, std::nullopt});
+  }
+}
+
+void StateOverlay::begin() {
+  journaling_ = true;
+  journal_.clear();
+}
+
+void StateOverlay::commit() {
+  journaling_ = false;
+  journal_.clear();
+}
+
+void StateOverlay::rollback() {
+  // Newest first, so a key written twice ends at its value from before the savepoint.
+  for (auto p = journal_.rbegin(); p != journal_.rend(); ++p) {
+    if (p->existed) p->entry->second = std::move(p->value);
+    else writes_.erase(p->entry);
+  }
+  commit();
+}
+
 void StateOverlay::absorb(StateOverlay&& child) {
   for (auto& [k, v] : child.writes_) writes_.insert_or_assign(k, std::move(v));
   child.writes_.clear();
@@ -18,11 +52,12 @@ const Bytes* State::get(ByteView key) const {
   return it == kv_.end() ? nullptr : &it->second;
 }
 
-ChangeSet State::apply(const ChangeSet& changes) {
+ChangeSet State::apply(const ChangeSet& changes, bool with_undo) {
   ChangeSet undo;
   for (const auto& [key, value] : changes) {
     auto it = kv_.find(key);
-    undo.emplace(key, it == kv_.end() ? std::nullopt : std::optional<Bytes>(it->second));
+    if (with_undo)  // changes is ordered, so each entry goes at the end
+      undo.emplace_hint(undo.end(), key, it == kv_.end() ? std::nullopt : std::optional<Bytes>(it->second));
     core::Hash256 key_hash = core::blake2b_256(key);
     if (value) {
       tree_.put(key_hash, core::blake2b_256(*value));

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <vector>
 
 #include "chain/state/merkle_tree.h"
 #include "core/bytes.h"
@@ -60,23 +61,42 @@ class StateOverlay : public StateReader {
   StateOverlay(const StateOverlay&) = delete;
   StateOverlay& operator=(const StateOverlay&) = delete;
   const Bytes* get(ByteView key) const override;
-  void put(Bytes key, Bytes value) { writes_.insert_or_assign(std::move(key), std::move(value)); }
-  void erase(Bytes key) { writes_.insert_or_assign(std::move(key), std::nullopt); }
+  void put(Bytes key, Bytes value) { write(std::move(key), std::move(value)); }
+  void erase(Bytes key) { write(std::move(key), std::nullopt); }
   // Moves a child overlay's writes into this one. Requires: the child was built on this overlay.
   void absorb(StateOverlay&& child);
   const ChangeSet& writes() const { return writes_; }
+  // Requires: no savepoint open.
   ChangeSet take_writes() { return std::move(writes_); }
 
+  // A savepoint: the writes made after begin() are undone by rollback() or kept by commit().
+  // One transaction's writes go straight into its block's overlay this way, instead of into a
+  // child overlay that is then copied over key by key (a third of produce time at 5000 per block).
+  // Requires: begin() is not nested; rollback()/commit() follow a begin().
+  void begin();
+  void commit();
+  void rollback();
+
  private:
+  void write(Bytes key, std::optional<Bytes> value);
+
   const StateReader* base_;
   ChangeSet writes_;
+  struct Prior {
+    ChangeSet::iterator entry;            // map iterators survive other inserts
+    bool existed;                         // false: the savepoint added the entry; rollback erases it
+    std::optional<Bytes> value;           // the entry's value before the write, if it existed
+  };
+  bool journaling_ = false;
+  std::vector<Prior> journal_;
 };
 
 class State : public StateReader {
  public:
   const Bytes* get(ByteView key) const override;
-  // Applies writes and returns the previous values of the written keys (the undo set).
-  ChangeSet apply(const ChangeSet& changes);
+  // Applies writes and returns the previous values of the written keys (the undo set), or an
+  // empty set when with_undo is false (a block this node produced is never rolled back here).
+  ChangeSet apply(const ChangeSet& changes, bool with_undo = true);
   // The Merkle root of the whole state; rehashes only what changed since the last call.
   core::Hash256 root() { return tree_.root(); }
   // Visits keys starting with prefix in key order.
