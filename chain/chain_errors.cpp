@@ -51,6 +51,25 @@ const char* error_name(ErrorCode code) {
     case ErrorCode::kProducerDuplicateVote: return "producer.duplicate_vote";
     case ErrorCode::kProducerUnknownCandidate: return "producer.unknown_candidate";
     case ErrorCode::kProducerBadSigningKey: return "producer.bad_signing_key";
+    case ErrorCode::kFinalityMalformed: return "finality.malformed";
+    case ErrorCode::kFinalityBadSignature: return "finality.bad_signature";
+    case ErrorCode::kFinalitySignerNotInSet: return "finality.signer_not_in_set";
+    case ErrorCode::kFinalityNoQuorum: return "finality.no_quorum";
+    case ErrorCode::kFinalityNonCanonicalSigners: return "finality.non_canonical_signers";
+    case ErrorCode::kFinalityTooManySigners: return "finality.too_many_signers";
+    case ErrorCode::kFinalityWrongVote: return "finality.wrong_vote";
+    case ErrorCode::kFinalityBadProducerSet: return "finality.bad_producer_set";
+    case ErrorCode::kFinalityNotFinal: return "finality.not_final";
+    case ErrorCode::kFinalityNotEquivocation: return "finality.not_equivocation";
+    case ErrorCode::kFinalitySlotNotNewer: return "finality.slot_not_newer";
+    case ErrorCode::kFinalityAlreadyVotedInSlot: return "finality.already_voted_in_slot";
+    case ErrorCode::kFinalityLockConflict: return "finality.lock_conflict";
+    case ErrorCode::kFinalityBadJustify: return "finality.bad_justify";
+    case ErrorCode::kFinalityBadSafetyState: return "finality.bad_safety_state";
+    case ErrorCode::kFinalitySafetyIoError: return "finality.safety_io_error";
+    case ErrorCode::kFinalitySafetyFileExists: return "finality.safety_file_exists";
+    case ErrorCode::kFinalitySafetyFileMissing: return "finality.safety_file_missing";
+    case ErrorCode::kFinalitySafetyFileDamaged: return "finality.safety_file_damaged";
   }
   return "unknown";
 }

@@ -1,6 +1,7 @@
 // chain_errors.h: the stable error codes of the chain layer. A released code is never renumbered.
 //   2000-2099 transactions   2100-2199 token   2200-2299 vesting/listing   2300-2399 blocks
 //   2400-2499 genesis        2500-2599 dealers           2600-2699 producers and votes
+//   2701-2720 finality (votes, quorum certificates, finality proofs, evidence, safety state)
 #pragma once
 
 #include <string>
@@ -63,6 +64,26 @@ enum class ErrorCode : int {
   kProducerDuplicateVote = 2606,
   kProducerUnknownCandidate = 2607,
   kProducerBadSigningKey = 2608,
+
+  kFinalityMalformed = 2701,
+  kFinalityBadSignature = 2702,
+  kFinalitySignerNotInSet = 2703,
+  kFinalityNoQuorum = 2704,
+  kFinalityNonCanonicalSigners = 2705,
+  kFinalityTooManySigners = 2706,
+  kFinalityWrongVote = 2707,
+  kFinalityBadProducerSet = 2708,
+  kFinalityNotFinal = 2709,
+  kFinalityNotEquivocation = 2710,
+  kFinalitySlotNotNewer = 2711,
+  kFinalityAlreadyVotedInSlot = 2712,
+  kFinalityLockConflict = 2713,
+  kFinalityBadJustify = 2714,
+  kFinalityBadSafetyState = 2715,
+  kFinalitySafetyIoError = 2716,
+  kFinalitySafetyFileExists = 2717,
+  kFinalitySafetyFileMissing = 2718,
+  kFinalitySafetyFileDamaged = 2719,
 };
 
 // The stable dotted name of a code ("token.insufficient_balance").
