@@ -2,6 +2,7 @@
 
 #include "chain/dealers/dealer.h"
 #include "chain/producers/producer.h"
+#include "chain/producers/schedule.h"
 #include "chain/token/account.h"
 #include "chain/vesting/vesting.h"
 #include "core/address.h"
@@ -76,10 +77,19 @@ Json block_json(const chain::Block& block) {
   j["height"] = h.height;
   j["id"] = h.id().hex();
   j["previous"] = h.previous.hex();
+  j["slot"] = h.slot;
   put_time(j, "timestamp", h.timestamp);
   j["producer"] = core::encode_address(h.producer);
   j["tx_root"] = h.tx_root.hex();
   j["state_root"] = h.state_root.hex();
+  j["justify"] = {{"slot", h.justify.slot}, {"height", h.justify.height}, {"block_id", h.justify.block_id.hex()}};
+  if (block.justify_qc) {
+    Json signers = Json::array();
+    for (const auto& [key, sig] : block.justify_qc->signers) signers.push_back(key.hex());
+    j["justify_certificate"] = {{"signers", std::move(signers)}};
+  } else {
+    j["justify_certificate"] = nullptr;
+  }
   j["signature"] = block.signature.hex();
   j["transaction_count"] = h.tx_count;
   j["transactions"] = Json::array();
@@ -190,7 +200,28 @@ Json producers_json(const chain::Chain& chain) {
                     {"region", c.producer.region},
                     {"votes", c.producer.votes.to_string()}});
   }
-  return {{"as_of", {{"height", chain.head().height}}}, {"max_active", chain::kMaxActiveProducers}, {"elected", std::move(list)}};
+  // The schedule in force: this round's order with each producer's record.
+  const chain::Schedule sc = chain::load_schedule(chain.state());
+  auto member_json = [&](const chain::Member& m) {
+    const auto r = chain::load_producer_record(chain.state(), m.account);
+    return Json{{"account", core::encode_address(m.account)}, {"signing_key", m.signing_key.hex()},
+                {"blocks_produced", r.produced}, {"slots_missed", r.missed}, {"votes_cast", r.votes_cast},
+                {"last_block_height", r.last_height}, {"last_block_slot", r.last_slot}};
+  };
+  Json active = Json::array();
+  for (const auto& m : sc.producers) active.push_back(member_json(m));
+  Json pending = nullptr;
+  if (sc.pending) {
+    Json members = Json::array();
+    for (const auto& m : sc.pending->producers) members.push_back(member_json(m));
+    pending = {{"generation", sc.pending->generation}, {"proposed_height", sc.pending->proposed_height},
+               {"joint_from_height", sc.pending->joint_from}, {"producers", std::move(members)}};
+  }
+  return {{"as_of", {{"height", chain.head().height}}},
+          {"max_active", chain::kMaxActiveProducers},
+          {"elected", std::move(list)},
+          {"schedule", {{"generation", sc.generation}, {"round_start_slot", sc.round_start}, {"producers", std::move(active)}}},
+          {"pending", std::move(pending)}};
 }
 
 Json info_json(const chain::Chain& chain, const consensus::Controller& node) {
@@ -204,10 +235,11 @@ Json info_json(const chain::Chain& chain, const consensus::Controller& node) {
   j["head_id"] = chain.head_id().hex();
   put_time(j, "head_time", chain.head().timestamp);
   j["head_state_root"] = chain.head().state_root.hex();
-  // One producer in this part: a stored block is never reverted, so it is final at once.
-  j["lib_height"] = chain.head().height;
-  j["lib_id"] = chain.head_id().hex();
-  j["producer"] = core::encode_address(g.producer);
+  j["head_slot"] = chain.head().slot;
+  // The last final block by the two-chain rule (shared/CONSENSUS.md), as the head's state knows it.
+  const auto fin = chain.final_block();
+  j["lib_height"] = fin.height;
+  j["lib_id"] = fin.id.hex();
   j["producing"] = node.is_producer();
   j["foundation"] = core::encode_address(g.foundation);
   j["block_interval_ms"] = g.params.block_interval_ms;

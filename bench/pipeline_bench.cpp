@@ -106,7 +106,7 @@ chain::Genesis bench_genesis(const Options& o, int64_t per_sender_units, std::ve
   g.params.block_interval_ms = kBlockIntervalMs;
   g.params.max_block_transactions = std::max<uint32_t>(10'000, o.block_size);
   g.foundation = chain::dev_key("foundation").public_key();
-  g.producer = chain::dev_key("producer").public_key();
+  g.producers = {chain::dev_key("producer").public_key()};
   auto add = [&](Category c, const std::string& name, const core::PublicKey& key, int64_t units) {
     g.allocations.push_back({c, name, key, core::Amount::units(units)});
   };
@@ -220,7 +220,9 @@ void produce_and_commit(chain::Chain& c, storage::BlockStore& store, const std::
   {
     bench::ScopedTimer t(r.produce);
     const double cpu = bench::thread_cpu_seconds();
-    produced = c.produce_block(txs, block_time(index), producer);
+    auto result = c.produce_block(txs, c.slot_at(block_time(index)), producer);
+    if (!result) die(result.error().message);
+    produced = std::move(*result);
     r.produce_cpu += bench::thread_cpu_seconds() - cpu;
   }
   if (!produced.rejected.empty())

@@ -2,6 +2,10 @@
 
 #include "chain/chain_errors.h"
 #include "chain/executor.h"
+#include "chain/producers/schedule.h"
+
+#include <algorithm>
+#include <map>
 
 namespace lingji::chain {
 
@@ -26,25 +30,152 @@ core::Status Chain::restore(const std::vector<std::pair<Bytes, Bytes>>& entries,
   return core::Ok();
 }
 
-Chain::Produced Chain::produce_block(const std::vector<SignedTransaction>& candidates, TimeMs time,
-                                     const core::PrivateKey& key) {
+TimeMs Chain::slot_time(uint64_t slot) const {
+  return genesis_.genesis_time + static_cast<TimeMs>(slot) * genesis_.params.block_interval_ms;
+}
+
+uint64_t Chain::slot_at(TimeMs time) const {
+  if (time < genesis_.genesis_time) return 0;
+  return static_cast<uint64_t>(time - genesis_.genesis_time) / genesis_.params.block_interval_ms;
+}
+
+std::optional<PublicKey> Chain::producer_at(uint64_t slot) const {
+  if (slot <= head_.slot) return std::nullopt;
+  Schedule sc = load_schedule(state_);
+  if (sc.producers.empty()) return std::nullopt;
+  (void)roll_to_slot(sc, slot, slot, finality::load_final(state_).id);
+  return sc.at(slot).signing_key;
+}
+
+finality::FinalBlock Chain::final_block() const { return finality::load_final(state_); }
+
+Chain::VoterSets Chain::head_voters() const {
+  VoterSets out;
+  auto a = finality::load_ancestor(state_, head_.height);
+  if (!a) return out;
+  out.set = generation_keys(state_, a->generation);
+  if (a->joint) out.next = generation_keys(state_, a->generation + 1);
+  return out;
+}
+
+namespace {
+
+// The members behind a certificate's signers (a key in both sets is one voter).
+std::vector<Member> signers_of(const StateReader& s, const finality::QuorumCertificate& qc, uint64_t generation,
+                               bool joint) {
+  std::map<PublicKey, Member> by_key;
+  for (const auto& m : load_generation(s, generation)) by_key.emplace(m.signing_key, m);
+  if (joint)
+    for (const auto& m : load_generation(s, generation + 1)) by_key.emplace(m.signing_key, m);
+  std::vector<Member> out;
+  for (const auto& [key, sig] : qc.signers)
+    if (auto it = by_key.find(key); it != by_key.end()) out.push_back(it->second);
+  return out;
+}
+
+}  // namespace
+
+core::Status Chain::apply_consensus(const BlockHeader& h, const std::optional<finality::QuorumCertificate>& qc,
+                                    StateOverlay& s) const {
+  using finality::load_ancestor;
+  const uint64_t max_slot = static_cast<uint64_t>((INT64_MAX - genesis_.genesis_time) / genesis_.params.block_interval_ms);
+  if (h.slot <= head_.slot || h.slot > max_slot)
+    return chain_error(ErrorCode::kBlockBadSlot, "slot " + std::to_string(h.slot) + " is not after the parent's slot " +
+                                                     std::to_string(head_.slot));
+  if (h.timestamp != slot_time(h.slot))
+    return chain_error(ErrorCode::kBlockBadTimestamp, "block time is not the start of its slot");
+
+  // Slot and producer.
+  finality::FinalBlock fin = finality::load_final(s);
+  Schedule sc = load_schedule(s);
+  if (sc.producers.empty()) return chain_error(ErrorCode::kBlockWrongProducer, "the state has no producer schedule");
+  const Rolled rolled = roll_to_slot(sc, head_.slot + 1, h.slot, fin.id);
+  if (rolled.rounds_started) maybe_propose(state_, s, sc, h.height);
+  const Member producer = sc.at(h.slot);
+  if (producer.signing_key != h.producer)
+    return chain_error(ErrorCode::kBlockWrongProducer, "slot " + std::to_string(h.slot) + " belongs to " +
+                                                           producer.signing_key.hex() + ", not " + h.producer.hex());
+  record_block(s, rolled, sc, producer, h.height, h.slot);
+
+  // Justify: an ancestor, not older than the parent's; a newer one comes with its certificate.
+  auto bad_justify = [](const std::string& why) { return chain_error(ErrorCode::kBlockBadJustify, why); };
+  const auto parent = load_ancestor(s, h.height - 1);
+  if (!parent) return bad_justify("the parent's record is missing");
+  const QcClaim& j = h.justify;
+  if (j.height >= h.height) return bad_justify("justify names a block that is not an ancestor");
+  const auto target = load_ancestor(s, j.height);
+  const auto target_id = finality::ancestor_id(s, h, j.height);
+  if (!target || !target_id || *target_id != j.block_id || target->slot != j.slot)
+    return bad_justify("justify names a block that is not an ancestor since the last final block");
+  if (j.slot < parent->justify.slot) return bad_justify("justify is older than the parent's");
+  if (j == parent->justify) {
+    if (qc) return chain_error(ErrorCode::kBlockBadCertificate, "a certificate comes only with a new justify");
+  } else {
+    if (!qc) return chain_error(ErrorCode::kBlockBadCertificate, "a new justify needs its certificate");
+    if (qc->vote != finality::Vote{j.slot, j.height, j.block_id, target->justify.slot})
+      return chain_error(ErrorCode::kBlockBadCertificate, "the certificate is not on the justified block");
+    const auto keys = generation_keys(s, target->generation);
+    core::Status st = target->joint ? qc->verify_joint(chain_id_, keys, generation_keys(s, target->generation + 1))
+                                    : qc->verify(chain_id_, keys);
+    if (!st) return chain_error(ErrorCode::kBlockBadCertificate, "certificate: " + st.error().message);
+    record_votes(s, signers_of(s, *qc, target->generation, target->joint));
+    // Two-chain rule: J certified, and J's justify is its parent A in the slot before: A is final.
+    if (j.height >= 1) {
+      const uint64_t a_height = j.height - 1;
+      const auto a = load_ancestor(s, a_height);
+      const auto a_id = finality::ancestor_id(s, h, a_height);
+      if (a && a_id && target->justify.height == a_height && target->justify.block_id == *a_id &&
+          target->slot == a->slot + 1 && a_height > fin.height) {
+        fin = finality::FinalBlock{a_height, a->slot, *a_id};
+        finality::advance_final(s, fin);
+      }
+    }
+  }
+
+  // The set change follows this branch's finality (chain/producers/schedule.h).
+  if (sc.pending) {
+    if (sc.pending->joint_from == 0 && fin.height >= sc.pending->proposed_height) {
+      sc.pending->joint_from = h.height;
+    } else if (sc.pending->joint_from != 0 && fin.height >= sc.pending->joint_from) {
+      sc.generation = sc.pending->generation;
+      sc.round_start = h.slot + 1;
+      sc.producers = round_order(sc.pending->producers, fin.id, sc.round_start);
+      sc.pending.reset();
+    }
+  }
+  store_schedule(s, sc);
+  const bool joint = sc.pending && sc.pending->joint_from != 0;
+  finality::store_ancestor(s, h.height, finality::Ancestor{h.slot, h.previous, j, sc.generation, joint});
+  return core::Ok();
+}
+
+core::Result<Chain::Produced> Chain::produce_block(const std::vector<SignedTransaction>& candidates, uint64_t slot,
+                                                   const core::PrivateKey& key, std::optional<Justify> justify) {
   Produced out;
+  BlockHeader& h = out.block.header;
+  h.height = head_.height + 1;
+  h.previous = head_id();
+  h.slot = slot;
+  h.timestamp = slot_time(slot);
+  h.producer = key.public_key();
+  if (justify) {
+    h.justify = justify->claim;
+    out.block.justify_qc = std::move(justify->qc);
+  } else if (auto parent = finality::load_ancestor(state_, head_.height)) {
+    h.justify = parent->justify;
+  }
   StateOverlay block_state(state_);
+  if (auto st = apply_consensus(h, out.block.justify_qc, block_state); !st) return st.error();
   for (const auto& tx : candidates) {
     if (out.block.transactions.size() >= genesis_.params.max_block_transactions) break;
     core::Status st = check_transaction(tx, chain_id_);
-    if (st) st = apply_transaction(block_state, tx, genesis_, time);
+    if (st) st = apply_transaction(block_state, tx, genesis_, h.timestamp);
     if (!st) {
       out.rejected.emplace_back(tx.id(), st.error());
       continue;
     }
     out.block.transactions.push_back(tx);
   }
-  BlockHeader& h = out.block.header;
-  h.height = head_.height + 1;
-  h.previous = head_id();
-  h.timestamp = time;
-  h.producer = key.public_key();
   h.tx_root = transactions_root(out.block.transactions);
   h.tx_count = static_cast<uint32_t>(out.block.transactions.size());
   out.changes.writes = block_state.take_writes();
@@ -61,16 +192,13 @@ core::Result<BlockChanges> Chain::apply_block(const Block& block, bool signature
     return chain_error(ErrorCode::kBlockBadHeight, "expected height " + std::to_string(head_.height + 1) +
                                                        ", got " + std::to_string(h.height));
   if (h.previous != head_id()) return chain_error(ErrorCode::kBlockBadPrevious, "block does not extend the head");
-  if (h.timestamp <= head_.timestamp)
-    return chain_error(ErrorCode::kBlockBadTimestamp, "block time is not after its parent's");
-  if (h.producer != genesis_.producer)
-    return chain_error(ErrorCode::kBlockWrongProducer, "block is not signed by the chain's producer");
   if (block.transactions.size() > genesis_.params.max_block_transactions)
     return chain_error(ErrorCode::kBlockTooManyTransactions, "block has too many transactions");
+  StateOverlay block_state(state_);
+  if (auto st = apply_consensus(h, block.justify_qc, block_state); !st) return st.error();
   if (!block.verify_signature(chain_id_)) return chain_error(ErrorCode::kBlockBadSignature, "bad block signature");
   if (transactions_root(block.transactions) != h.tx_root)
     return chain_error(ErrorCode::kBlockBadTxRoot, "transaction root does not match");
-  StateOverlay block_state(state_);
   for (size_t i = 0; i < block.transactions.size(); ++i) {
     const auto& tx = block.transactions[i];
     core::Status st = check_transaction(tx, chain_id_);

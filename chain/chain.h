@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "chain/finality/ancestry.h"
 #include "chain/genesis/genesis.h"
 #include "chain/protocol/block.h"
 #include "chain/state/state.h"
@@ -44,9 +45,34 @@ class Chain {
     BlockChanges changes;
     std::vector<std::pair<Hash256, core::Error>> rejected;  // candidates left out, and why
   };
-  // Applies the candidates in order at `time` (> head time), leaving out any that fail, and
-  // signs the block. Requires: candidates' signatures are already verified.
-  Produced produce_block(const std::vector<SignedTransaction>& candidates, TimeMs time, const core::PrivateKey& key);
+  // The block certified by a quorum certificate, as a header's justify names it; qc is empty
+  // when the claim is the head's own justify (or the genesis).
+  struct Justify {
+    QcClaim claim;
+    std::optional<finality::QuorumCertificate> qc;
+  };
+  // Applies the candidates in order in `slot` (> head slot), leaving out any that fail, and
+  // signs the block with key, which the schedule must name for the slot. justify defaults to the
+  // head's. Requires: candidates' signatures are already verified.
+  // Errors: block.bad_slot, block.wrong_producer, block.bad_justify, block.bad_certificate.
+  [[nodiscard]] core::Result<Produced> produce_block(const std::vector<SignedTransaction>& candidates, uint64_t slot,
+                                                     const core::PrivateKey& key, std::optional<Justify> justify = {});
+
+  // Slots (shared/CONSENSUS.md): slot s starts at genesis_time + s * block_interval.
+  TimeMs slot_time(uint64_t slot) const;
+  // The slot in progress at `time` (0 before the first slot).
+  uint64_t slot_at(TimeMs time) const;
+  // The signing key the schedule names for `slot` (> head slot) on top of the head.
+  std::optional<PublicKey> producer_at(uint64_t slot) const;
+  // What the head's state knows of finality: its last final block, and the head's justify.
+  finality::FinalBlock final_block() const;
+  // The voters of the head block: its generation's signing keys, and in the pending phase of a
+  // set change the next generation's too (a certificate then needs a quorum of each).
+  struct VoterSets {
+    std::vector<PublicKey> set;
+    std::optional<std::vector<PublicKey>> next;
+  };
+  VoterSets head_voters() const;
 
   // Validates every rule and applies the block. With signatures_verified the caller has already
   // checked every transaction signature (in parallel); the block signature is always checked.
@@ -56,6 +82,11 @@ class Chain {
   [[nodiscard]] core::Status check_against_head(const SignedTransaction& tx, TimeMs time) const;
 
  private:
+  // The consensus part of a block, before its transactions: slot and producer against the
+  // schedule, missed slots, justify and its certificate, finality, the set change.
+  [[nodiscard]] core::Status apply_consensus(const BlockHeader& h, const std::optional<finality::QuorumCertificate>& qc,
+                                             StateOverlay& s) const;
+
   Genesis genesis_;
   Hash256 chain_id_;
   State state_;

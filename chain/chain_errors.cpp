@@ -37,6 +37,9 @@ const char* error_name(ErrorCode code) {
     case ErrorCode::kBlockInvalidTransaction: return "block.invalid_transaction";
     case ErrorCode::kBlockMalformed: return "block.malformed";
     case ErrorCode::kBlockTooLarge: return "block.too_large";
+    case ErrorCode::kBlockBadSlot: return "block.bad_slot";
+    case ErrorCode::kBlockBadJustify: return "block.bad_justify";
+    case ErrorCode::kBlockBadCertificate: return "block.bad_certificate";
     case ErrorCode::kGenesisInvalid: return "genesis.invalid";
     case ErrorCode::kDealerBadField: return "dealer.bad_field";
     case ErrorCode::kDealerAlreadyRegistered: return "dealer.already_registered";

@@ -47,6 +47,9 @@ enum class ErrorCode : int {
   kBlockInvalidTransaction = 2309,
   kBlockMalformed = 2310,
   kBlockTooLarge = 2311,
+  kBlockBadSlot = 2312,
+  kBlockBadJustify = 2313,
+  kBlockBadCertificate = 2314,
 
   kGenesisInvalid = 2401,
 

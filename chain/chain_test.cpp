@@ -11,6 +11,7 @@ namespace {
 
 using testing::dev_genesis;
 using testing::make_transfer;
+using testing::produce_at;
 
 constexpr TimeMs kT0 = 1'790'000'000'000;  // 2026-09-21
 
@@ -39,7 +40,7 @@ TEST_F(ChainTest, ProducedBlocksReplayToTheSameRoots) {
   std::vector<Block> blocks;
   for (uint64_t i = 0; i < 5; ++i) {
     auto tx = make_transfer(a.chain_id(), dev, alice, Amount::ct(1), i, kT0 + 60'000);
-    auto p = a.produce_block({tx}, kT0 + 1000 * (i + 1), producer);
+    auto p = produce_at(a, {tx}, kT0 + 1000 * (i + 1), producer);
     ASSERT_TRUE(p.rejected.empty());
     ASSERT_EQ(p.block.transactions.size(), 1u);
     blocks.push_back(p.block);
@@ -60,7 +61,7 @@ TEST_F(ChainTest, ProducerLeavesOutFailingTransactions) {
   auto good = make_transfer(a.chain_id(), dev, alice, Amount::ct(1), 0, kT0 + 60'000);
   auto replay = good;  // same sequence again
   auto broke = make_transfer(a.chain_id(), dev_key("nobody"), alice, Amount::ct(1), 0, kT0 + 60'000);
-  auto p = a.produce_block({good, replay, broke}, kT0 + 1000, producer);
+  auto p = produce_at(a, {good, replay, broke}, kT0 + 1000, producer);
   ASSERT_EQ(p.block.transactions.size(), 1u);
   ASSERT_EQ(p.rejected.size(), 2u);
   EXPECT_EQ(p.rejected[0].second.name, "tx.stale_sequence");
@@ -70,7 +71,7 @@ TEST_F(ChainTest, ProducerLeavesOutFailingTransactions) {
 TEST_F(ChainTest, TamperedBlocksAreRejectedAndChangeNothing) {
   Chain a(genesis);
   auto tx = make_transfer(a.chain_id(), dev, alice, Amount::ct(1), 0, kT0 + 60'000);
-  Block blk = a.produce_block({tx}, kT0 + 1000, producer).block;
+  Block blk = produce_at(a, {tx}, kT0 + 1000, producer).block;
 
   auto expect_rejected = [&](Block bad, const char* name) {
     Chain b(genesis);
@@ -123,7 +124,7 @@ TEST_F(ChainTest, TamperedBlocksAreRejectedAndChangeNothing) {
 
 TEST_F(ChainTest, RestoreChecksTheStateRoot) {
   Chain a(genesis);
-  auto p = a.produce_block({make_transfer(a.chain_id(), dev, alice, Amount::ct(3), 0, kT0 + 60'000)},
+  auto p = produce_at(a, {make_transfer(a.chain_id(), dev, alice, Amount::ct(3), 0, kT0 + 60'000)},
                            kT0 + 1000, producer);
   std::vector<std::pair<Bytes, Bytes>> entries;
   a.state().for_each({}, [&](const Bytes& k, const Bytes& v) { entries.emplace_back(k, v); });

@@ -1,5 +1,7 @@
 #include "chain/chain_test_util.h"
 
+#include <gtest/gtest.h>
+
 namespace lingji::chain::testing {
 
 Genesis dev_genesis(TimeMs genesis_time, int32_t utc_offset_minutes) {
@@ -8,7 +10,7 @@ Genesis dev_genesis(TimeMs genesis_time, int32_t utc_offset_minutes) {
   g.genesis_time = genesis_time;
   g.utc_offset_minutes = utc_offset_minutes;
   g.foundation = dev_key("foundation").public_key();
-  g.producer = dev_key("producer").public_key();
+  g.producers = {dev_key("producer").public_key()};
   auto add = [&](Category c, const char* key, int64_t ct) {
     g.allocations.push_back({c, key, dev_key(key).public_key(), Amount::ct(ct)});
   };
@@ -20,6 +22,14 @@ Genesis dev_genesis(TimeMs genesis_time, int32_t utc_offset_minutes) {
   add(Category::kCommunityCirculation, "community", 3'999'000'000);
   add(Category::kCommunityCirculation, "dev", 1'000'000);
   return g;
+}
+
+Chain::Produced produce_at(Chain& chain, const std::vector<SignedTransaction>& txs, TimeMs time,
+                           const core::PrivateKey& key) {
+  auto p = chain.produce_block(txs, chain.slot_at(time), key);
+  EXPECT_TRUE(p) << p.error().message;
+  if (!p) return {};
+  return std::move(*p);
 }
 
 SignedTransaction make_tx(const Hash256& chain_id, const core::PrivateKey& from, uint64_t sequence,

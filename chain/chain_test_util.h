@@ -13,6 +13,11 @@ Genesis dev_genesis(TimeMs genesis_time, int32_t utc_offset_minutes = 480);
 SignedTransaction make_transfer(const Hash256& chain_id, const core::PrivateKey& from, const PublicKey& to,
                                 Amount amount, uint64_t sequence, TimeMs expiration,
                                 std::string memo = "");
+// Produces the block of the slot that starts at `time` with the chain's default justify;
+// fails the calling test (and returns an empty block) if the chain refuses.
+Chain::Produced produce_at(Chain& chain, const std::vector<SignedTransaction>& txs, TimeMs time,
+                           const core::PrivateKey& key);
+
 SignedTransaction make_tx(const Hash256& chain_id, const core::PrivateKey& from, uint64_t sequence,
                           TimeMs expiration, std::vector<Operation> ops);
 

@@ -1,5 +1,6 @@
 #include "consensus/controller.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,8 @@
 #include "chain/chain_errors.h"
 #include "chain/executor.h"
 #include "chain/token/account.h"
+#include "chain/producers/schedule.h"
+#include "consensus/safety_store.h"
 #include "consensus/verify_pool.h"
 
 namespace lingji::consensus {
@@ -58,11 +61,9 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
       return core::make_error(storage::kStorageCorruption, "storage.corruption",
                               st.error().message + "; run lingjid --replay to rebuild the state");
   }
-  // A key the chain does not accept would produce blocks that no replay or peer accepts.
-  if (options.producer_key && options.producer_key->public_key() != node->chain_->genesis().producer)
-    return chain_error(ErrorCode::kBlockWrongProducer,
-                       "the producer key is not the producer this chain's genesis names");
   node->producer_key_ = std::move(options.producer_key);
+  node->safety_dir_ = options.data_dir / "safety";
+  if (node->producer_key_) node->open_safety();
   node->mempool_ = std::make_unique<Mempool>(options.mempool_capacity);
   node->pending_ = std::make_unique<chain::StateOverlay>(node->chain_->state());
   return node;
@@ -96,13 +97,82 @@ void Controller::rebuild_pending(core::TimeMs now) {
   }
 }
 
+void Controller::open_safety() {
+  const core::PublicKey key = producer_key_->public_key();
+  auto loaded = SafetyStore::load(safety_dir_, key);
+  if (loaded.status == SafetyLoad::kOk) {
+    safety_ = loaded.state;
+    return;
+  }
+  if (loaded.status != SafetyLoad::kMissing) {
+    voting_disabled_ = "the safety file of this key is damaged or unreadable (" + loaded.reason +
+                       "); this key never votes again: register a new signing key";
+    return;
+  }
+  // No file: only a key that the chain has never seen voting may start afresh; for any other a
+  // fresh file could sign a second vote in a slot it already voted in.
+  chain::ProducerRecord voted;
+  for (uint64_t g = 0;; ++g) {
+    auto members = chain::load_generation(chain_->state(), g);
+    if (members.empty()) break;
+    for (const auto& m : members)
+      if (m.signing_key == key) voted.votes_cast += chain::load_producer_record(chain_->state(), m.account).votes_cast;
+  }
+  if (voted.votes_cast > 0) {
+    voting_disabled_ = "this key has voted on this chain but its safety file is missing; it never votes again: "
+                       "register a new signing key";
+    return;
+  }
+  const auto fin = chain_->final_block();
+  auto initial = chain::finality::SafetyState::initial(fin.slot, fin.id);
+  if (auto st = SafetyStore::create(safety_dir_, key, initial); !st) {
+    voting_disabled_ = st.error().message;
+    return;
+  }
+  safety_ = initial;
+}
+
+std::string Controller::voting_disabled_reason() const {
+  std::lock_guard lock(mu_);
+  return voting_disabled_;
+}
+
+void Controller::vote_on_head() {
+  if (!producer_key_ || !safety_) return;
+  const auto voters = chain_->head_voters();
+  const core::PublicKey key = producer_key_->public_key();
+  if (std::find(voters.set.begin(), voters.set.end(), key) == voters.set.end() &&
+      (!voters.next || std::find(voters.next->begin(), voters.next->end(), key) == voters.next->end()))
+    return;
+  const chain::BlockHeader& h = chain_->head();
+  const chain::finality::BlockRef ref{h.slot, h.height, chain_->head_id(), h.previous, h.justify.slot,
+                                      h.justify.block_id};
+  // The store holds this node's one branch: the lock is extended iff it is a block of it.
+  const bool extends_lock = safety_->lock_id == chain_->chain_id() || store_->height_of(safety_->lock_id).has_value();
+  auto vote = SafetyStore::prepare_vote(safety_dir_, chain_->chain_id(), *producer_key_, *safety_, ref, extends_lock);
+  if (!vote) {
+    if (vote.error().name == "finality.safety_io_error") {
+      voting_disabled_ = "cannot persist the vote state: " + vote.error().message;
+      safety_.reset();
+    }
+    return;
+  }
+  chain::finality::QcBuilder builder(chain_->chain_id(), vote->vote.vote, voters.set, voters.next);
+  if (!builder.add(vote->vote) || !builder.has_quorum()) return;  // other voters' votes come over the network
+  next_justify_ = chain::Chain::Justify{chain::QcClaim{h.slot, h.height, ref.id}, builder.certificate()};
+}
+
 core::Result<chain::Block> Controller::produce(core::TimeMs time) {
   std::lock_guard lock(mu_);
   if (!producer_key_) return chain_error(ErrorCode::kBlockWrongProducer, "this node has no producer key");
-  if (time <= chain_->head().timestamp)
-    return chain_error(ErrorCode::kBlockBadTimestamp, "block time must be after the head's");
+  const uint64_t slot = chain_->slot_at(time);
+  if (slot <= chain_->head().slot)
+    return chain_error(ErrorCode::kBlockBadSlot, "slot " + std::to_string(slot) + " is not after the head's");
   auto candidates = mempool_->oldest(chain_->genesis().params.max_block_transactions);
-  auto produced = chain_->produce_block(candidates, time, *producer_key_);
+  auto result = chain_->produce_block(candidates, slot, *producer_key_, next_justify_);
+  if (!result) return result.error();
+  auto& produced = *result;
+  next_justify_.reset();
   if (auto st = store_->commit_block(produced.block, produced.changes.writes); !st) {
     // Memory is now ahead of disk; stopping keeps the promise that a served block is stored.
     std::fprintf(stderr, "lingjid: fatal: cannot store block %llu: %s\n",
@@ -116,7 +186,8 @@ core::Result<chain::Block> Controller::produce(core::TimeMs time) {
   }
   // Re-apply what is left on top of the new head (O(mempool), bounded by its capacity): the
   // block's writes can depend on its own time (a listing's date), which admission could not know.
-  rebuild_pending(time);
+  rebuild_pending(produced.block.header.timestamp);
+  vote_on_head();
   return std::move(produced.block);
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "chain/chain.h"
+#include "chain/finality/voting_rules.h"
 #include "consensus/mempool.h"
 #include "storage/block_store.h"
 
@@ -46,12 +47,18 @@ class Controller {
 
   // Admits a signed transaction (hex-decoded bytes) to the mempool, or says exactly why not.
   core::Result<core::Hash256> submit(core::ByteView tx_bytes, core::TimeMs now);
-  // Produces, stores and returns the next block at `time` (> head time), with the oldest
-  // mempool transactions. Requires: a producer key.
+  // Produces, stores and returns the block of the slot in progress at `time` (after the head's),
+  // with the oldest mempool transactions and the newest certificate this node holds, then votes
+  // on it. Errors: block.wrong_producer when the slot is not this key's, block.bad_slot.
   core::Result<chain::Block> produce(core::TimeMs time);
+  // Why this node's key does not vote, or empty when it does (a lost or damaged safety file).
+  std::string voting_disabled_reason() const;
 
   TxStatus transaction_status(const core::Hash256& id) const;
   bool is_producer() const { return producer_key_.has_value(); }
+  std::optional<core::PublicKey> producer_key() const {
+    return producer_key_ ? std::optional(producer_key_->public_key()) : std::nullopt;
+  }
   size_t mempool_size() const;
   // The sequence the account's next transaction must carry, counting its pending ones.
   uint64_t next_sequence(const core::PublicKey& account) const;
@@ -66,6 +73,10 @@ class Controller {
  private:
   Controller() = default;
   void rebuild_pending(core::TimeMs now);
+  // Loads or creates this key's safety state (data_dir/safety); on failure the key never votes.
+  void open_safety();
+  // Votes on the head block if this key is one of its voters, and collects the certificate.
+  void vote_on_head();
 
   mutable std::mutex mu_;
   std::unique_ptr<storage::BlockStore> store_;
@@ -76,6 +87,13 @@ class Controller {
   // The head state plus every mempool transaction: admission checks against it, so a sender's
   // second pending transaction is judged after its first (sequence and balance).
   std::unique_ptr<chain::StateOverlay> pending_;
+
+  // Finality (shared/CONSENSUS.md): this key's durable vote state, and the newest certificate on
+  // the head's branch that no block carries yet (the next block's justify).
+  std::filesystem::path safety_dir_;
+  std::optional<chain::finality::SafetyState> safety_;
+  std::string voting_disabled_;
+  std::optional<chain::Chain::Justify> next_justify_;
 };
 
 // Re-applies every stored block from genesis, checking signatures (on all cores), every rule

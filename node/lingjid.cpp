@@ -42,17 +42,22 @@ int fail(const std::string& message) {
   return 1;
 }
 
-// Produces a block at each multiple of the block interval until asked to stop.
-void production_loop(consensus::Controller& node, uint32_t interval_ms) {
+// At the start of each slot (genesis time + k * block interval) this key is scheduled for,
+// produces its block, until asked to stop.
+void production_loop(consensus::Controller& node) {
   while (!g_stop) {
-    core::TimeMs now = wall_clock_ms();
-    core::TimeMs slot = (now / interval_ms + 1) * interval_ms;
-    while (!g_stop && wall_clock_ms() < slot)
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<core::TimeMs>(50, slot - wall_clock_ms() + 1)));
+    auto [next_slot, at, mine] = node.read([&](const chain::Chain& c, const storage::BlockStore&) {
+      uint64_t s = std::max(c.slot_at(wall_clock_ms()) + 1, c.head().slot + 1);
+      auto p = c.producer_at(s);
+      return std::tuple{s, c.slot_time(s), p && node.producer_key() == *p};
+    });
+    while (!g_stop && wall_clock_ms() < at)
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<core::TimeMs>(50, at - wall_clock_ms() + 1)));
     if (g_stop) break;
-    auto block = node.produce(slot);
+    if (!mine) continue;
+    auto block = node.produce(at);
     if (!block) {
-      spdlog::warn("no block at {}: {}", core::format_utc(slot), block.error().message);
+      spdlog::warn("no block in slot {}: {}", next_slot, block.error().message);
       continue;
     }
     if (block->header.tx_count > 0)
@@ -143,7 +148,8 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   if (producer_ok) {
     spdlog::info("producing a block every {} ms into {}", interval, data_dir);
-    production_loop(node, interval);
+    if (auto why = node.voting_disabled_reason(); !why.empty()) spdlog::error("not voting: {}", why);
+    production_loop(node);
   } else {
     while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -162,44 +162,19 @@ std::optional<TxLocation> BlockStore::find_transaction(const core::Hash256& tx_i
   return loc;
 }
 
-// The header is a fixed-size prefix of the stored block (chain/protocol/block.h), then the
-// signature and the length-prefixed transactions, so one transaction is reached by skipping.
-namespace {
-constexpr size_t kHeaderBytes = 8 + 32 + 8 + 32 + 32 + 32 + 4;
-}
-
+// The header is a fixed-size prefix of the stored block (chain/protocol/block.h).
 std::optional<chain::BlockHeader> BlockStore::header_at(uint64_t height) const {
   auto v = impl_->get(kBlocks, height_key(height));
-  if (!v || v->size() < kHeaderBytes) return std::nullopt;
-  core::Reader r(core::as_bytes(std::string_view(*v).substr(0, kHeaderBytes)));
-  chain::BlockHeader h;
-  r.u64(h.height);
-  r.fixed(h.previous);
-  r.i64(h.timestamp);
-  r.fixed(h.producer);
-  r.fixed(h.tx_root);
-  r.fixed(h.state_root);
-  r.u32(h.tx_count);
-  if (!r.finish()) return std::nullopt;
-  return h;
+  if (!v || v->size() < chain::BlockHeader::kEncodedBytes) return std::nullopt;
+  auto h = chain::BlockHeader::decode(core::as_bytes(std::string_view(*v).substr(0, chain::BlockHeader::kEncodedBytes)));
+  if (!h) return std::nullopt;
+  return *h;
 }
 
 std::optional<chain::SignedTransaction> BlockStore::transaction_at(const TxLocation& loc) const {
   auto v = impl_->get(kBlocks, height_key(loc.height));
   if (!v) return std::nullopt;
-  core::Reader r(core::as_bytes(*v));
-  core::ByteView skip;
-  uint32_t count = 0;
-  if (!r.raw(kHeaderBytes + 64, skip) || !r.u32(count) || loc.index >= count) return std::nullopt;
-  for (uint32_t i = 0; i < loc.index; ++i) {
-    uint32_t len = 0;
-    if (!r.u32(len) || !r.raw(len, skip)) return std::nullopt;
-  }
-  core::Bytes tx_bytes;
-  if (!r.bytes(tx_bytes, chain::kMaxTransactionBytes)) return std::nullopt;
-  auto tx = chain::SignedTransaction::decode(tx_bytes);
-  if (!tx) return std::nullopt;
-  return std::move(*tx);
+  return chain::Block::transaction_in(core::as_bytes(*v), loc.index);
 }
 
 std::vector<std::pair<core::Bytes, core::Bytes>> BlockStore::load_state() const {

@@ -11,6 +11,7 @@ namespace lingji::storage {
 namespace {
 
 using namespace lingji::chain;
+using lingji::chain::testing::produce_at;
 constexpr TimeMs kT0 = 1'790'000'000'000;
 
 std::filesystem::path temp_dir() {
@@ -43,7 +44,7 @@ TEST(BlockStoreTest, CommittedBlocksSurviveReopen) {
     for (uint64_t i = 0; i < 3; ++i) {
       auto tx = testing::make_transfer(chain.chain_id(), dev, bob, Amount::ct(2), i, kT0 + 60'000);
       tx_ids.push_back(tx.id());
-      auto p = chain.produce_block({tx}, kT0 + 1000 * (i + 1), producer);
+      auto p = produce_at(chain, {tx}, kT0 + 1000 * (i + 1), producer);
       ASSERT_TRUE((*store)->commit_block(p.block, p.changes.writes));
     }
   }

@@ -4,6 +4,8 @@
 #include <set>
 
 #include "chain/chain_errors.h"
+#include "chain/finality/ancestry.h"
+#include "chain/producers/schedule.h"
 #include "chain/token/account.h"
 #include "core/codec.h"
 
@@ -13,7 +15,9 @@ Bytes Genesis::encode() const {
   core::Writer w;
   w.string(chain_name).i64(genesis_time).i64(utc_offset_minutes);
   w.u32(params.block_interval_ms).u32(params.max_block_transactions).i64(params.max_transaction_lifetime_ms);
-  w.fixed(foundation).fixed(producer).u32(static_cast<uint32_t>(allocations.size()));
+  w.fixed(foundation).u32(static_cast<uint32_t>(producers.size()));
+  for (const auto& p : producers) w.fixed(p);
+  w.u32(static_cast<uint32_t>(allocations.size()));
   for (const auto& a : allocations)
     w.u8(static_cast<uint8_t>(a.category)).string(a.name).fixed(a.account).i64(a.amount.units());
   return w.take();
@@ -34,6 +38,10 @@ core::Status Genesis::validate() const {
     return bad("max_block_transactions must be within 1..100000");
   if (params.max_transaction_lifetime_ms < 1000 || params.max_transaction_lifetime_ms > 86'400'000)
     return bad("max_transaction_lifetime_ms must be within 1000..86400000");
+  if (producers.empty() || producers.size() > kMaxActiveProducers)
+    return bad("producers must list 1 to " + std::to_string(kMaxActiveProducers) + " signing keys");
+  if (std::set<PublicKey>(producers.begin(), producers.end()).size() != producers.size())
+    return bad("a producer key appears twice");
   std::map<Category, int64_t> per_category;
   std::set<PublicKey> seen;
   int64_t total = 0;
@@ -67,6 +75,8 @@ ChangeSet Genesis::initial_state() const {
     if (months > 0)
       store_lock(s, a.account, Lock{a.category, a.amount, core::add_months(genesis_time, months, utc_offset_minutes)});
   }
+  init_schedule(s, producers);
+  finality::init_ancestry(s, chain_id());
   return s.take_writes();
 }
 

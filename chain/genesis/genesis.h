@@ -5,7 +5,7 @@
 // genesis field have different ids, and a transaction signed for one is invalid on the other.
 // Grammar of encode():
 //   genesis    := chain_name:string genesis_time:i64 utc_offset_minutes:i64 params
-//                 foundation:fixed<32> producer:fixed<32> allocations:vector<allocation>
+//                 foundation:fixed<32> producers:vector<fixed<32>> allocations:vector<allocation>
 //   params     := block_interval_ms:u32 max_block_transactions:u32 max_transaction_lifetime_ms:i64
 //   allocation := category:u8 name:string account:fixed<32> amount:i64
 // validate() enforces R1: exactly 10,000,000,000 CT in all, each category exactly its share,
@@ -43,13 +43,15 @@ struct Genesis {
   int32_t utc_offset_minutes = 0;
   ChainParams params;
   PublicKey foundation;
-  PublicKey producer;
+  // The bootstrap producers' signing keys (1 to 101, distinct): the schedule until holders have
+  // elected candidates (chain/producers/schedule.h).
+  std::vector<PublicKey> producers;
   std::vector<Allocation> allocations;
 
   Bytes encode() const;
   core::Hash256 chain_id() const;
   [[nodiscard]] core::Status validate() const;
-  // The state before block 1: balances, locks with their cliff dates.
+  // The state before block 1: balances, locks with their cliff dates, the first schedule.
   ChangeSet initial_state() const;
 };
 

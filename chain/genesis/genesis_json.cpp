@@ -2,7 +2,7 @@
 // {"chain_name": "...", "genesis_time": "2026-01-01T00:00:00+08:00", "utc_offset_minutes": 480,
 //  "parameters": {"block_interval_ms": 1000, "max_block_transactions": 10000,
 //                 "max_transaction_lifetime_ms": 3600000},
-//  "foundation": "lj1q...", "producer": "lj1q...",
+//  "foundation": "lj1q...", "producers": ["lj1q...", ...],
 //  "allocations": [{"category": "team", "name": "...", "account": "lj1q...",
 //                   "amount": "1500000000.00000000"}, ...]}
 #include <nlohmann/json.hpp>
@@ -30,10 +30,13 @@ core::Result<Genesis> parse_genesis_json(std::string_view text) {
       g.params.max_block_transactions = p.value("max_block_transactions", g.params.max_block_transactions);
       g.params.max_transaction_lifetime_ms = p.value("max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms);
     }
-    for (auto [field, out] : {std::pair{"foundation", &g.foundation}, std::pair{"producer", &g.producer}}) {
-      auto key = core::parse_address(j.at(field).get<std::string>());
-      if (!key) return bad(std::string(field) + ": " + key.error().message);
-      *out = *key;
+    auto foundation = core::parse_address(j.at("foundation").get<std::string>());
+    if (!foundation) return bad("foundation: " + foundation.error().message);
+    g.foundation = *foundation;
+    for (const auto& p : j.at("producers")) {
+      auto key = core::parse_address(p.get<std::string>());
+      if (!key) return bad("producers: " + key.error().message);
+      g.producers.push_back(*key);
     }
     for (const auto& a : j.at("allocations")) {
       Allocation alloc;
@@ -65,7 +68,8 @@ std::string genesis_to_json(const Genesis& g) {
                      {"max_block_transactions", g.params.max_block_transactions},
                      {"max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms}};
   j["foundation"] = core::encode_address(g.foundation);
-  j["producer"] = core::encode_address(g.producer);
+  j["producers"] = nlohmann::json::array();
+  for (const auto& p : g.producers) j["producers"].push_back(core::encode_address(p));
   j["allocations"] = nlohmann::ordered_json::array();
   for (const auto& a : g.allocations)
     j["allocations"].push_back({{"category", category_name(a.category)},

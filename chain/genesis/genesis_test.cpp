@@ -63,7 +63,8 @@ TEST(GenesisDefaultTest, ParsesValidatesAndHoldsExactlyTheSupply) {
 TEST(GenesisDefaultTest, EveryAddressIsTheDevKeyOfItsDocumentedName) {
   Genesis g = default_genesis();
   EXPECT_EQ(core::encode_address(g.foundation), core::encode_address(dev_key("foundation").public_key()));
-  EXPECT_EQ(core::encode_address(g.producer), core::encode_address(dev_key("producer").public_key()));
+  ASSERT_EQ(g.producers.size(), 1u);
+  EXPECT_EQ(core::encode_address(g.producers[0]), core::encode_address(dev_key("producer").public_key()));
   const std::pair<Category, const char*> want[] = {
       {Category::kCornerstoneAngel, "cornerstone"}, {Category::kDealers, "dealers"},
       {Category::kTeam, "team"},                    {Category::kFoundation, "foundation"},
@@ -128,7 +129,9 @@ TEST(GenesisInvalidTest, AddressTimeAndShapeErrorsAreRefused) {
   });
   expect_refused("foundation address checksum",
                  [&](Json& j) { j["foundation"] = flip_last(j["foundation"].get<std::string>()); });
-  expect_refused("producer not an address", [](Json& j) { j["producer"] = "lingji"; });
+  expect_refused("producer not an address", [](Json& j) { j["producers"] = {"lingji"}; });
+  expect_refused("no producers", [](Json& j) { j["producers"] = Json::array(); });
+  expect_refused("a producer twice", [](Json& j) { j["producers"].push_back(j["producers"][0]); });
   expect_refused("impossible date", [](Json& j) { j["genesis_time"] = "2026-02-29T00:00:00+08:00"; });
   expect_refused("no zone", [](Json& j) { j["genesis_time"] = "2026-11-01T00:00:00"; });
   expect_refused("date only", [](Json& j) { j["genesis_time"] = "2026-11-01"; });
@@ -137,7 +140,7 @@ TEST(GenesisInvalidTest, AddressTimeAndShapeErrorsAreRefused) {
   expect_refused("block interval 0", [](Json& j) { j["parameters"]["block_interval_ms"] = 0; });
   expect_refused("lifetime too long", [](Json& j) { j["parameters"]["max_transaction_lifetime_ms"] = 86'400'001; });
   expect_refused("empty chain name", [](Json& j) { j["chain_name"] = ""; });
-  for (const char* field : {"chain_name", "genesis_time", "utc_offset_minutes", "foundation", "producer", "allocations"})
+  for (const char* field : {"chain_name", "genesis_time", "utc_offset_minutes", "foundation", "producers", "allocations"})
     expect_refused(std::string("missing ") + field, [&](Json& j) { j.erase(field); });
   for (const char* field : {"category", "name", "account", "amount"})
     expect_refused(std::string("allocation missing ") + field, [&](Json& j) { j["allocations"][1].erase(field); });
@@ -158,7 +161,7 @@ TEST(GenesisChainIdTest, ChangesWhenAnyFieldChanges) {
       {"max_block_transactions", [](Genesis& g) { g.params.max_block_transactions += 1; }},
       {"max_transaction_lifetime_ms", [](Genesis& g) { g.params.max_transaction_lifetime_ms += 1; }},
       {"foundation", [](Genesis& g) { g.foundation = dev_key("other").public_key(); }},
-      {"producer", [](Genesis& g) { g.producer = dev_key("other").public_key(); }},
+      {"producers", [](Genesis& g) { g.producers = {dev_key("other").public_key()}; }},
       {"allocation category", [](Genesis& g) { g.allocations[3].category = Category::kCommunityRewards; }},
       {"allocation name", [](Genesis& g) { g.allocations[0].name += "."; }},
       {"allocation account", [](Genesis& g) { g.allocations[6].account = dev_key("other").public_key(); }},
@@ -224,7 +227,9 @@ TEST(GenesisStateTest, LocksExactlyTheLockedCategoriesWithTheirCliff) {
     EXPECT_EQ(lock->original, a.amount);
     EXPECT_EQ(core::format_utc(lock->cliff_end), core::format_utc(*core::parse_iso8601(it->second)));
   }
-  EXPECT_EQ(s.size(), g.allocations.size() + 3);  // accounts and locks, nothing else
+  // Accounts and locks, the schedule with generation 0 ('S', 'G'), the genesis as first ancestor
+  // and final block ('H', 'F'); nothing else.
+  EXPECT_EQ(s.size(), g.allocations.size() + 3 + 4);
 }
 
 }  // namespace

@@ -172,18 +172,26 @@ std::vector<Candidate> elect(const State& s, size_t max_producers) {
   return all;
 }
 
-std::vector<PublicKey> shuffle_schedule(std::vector<PublicKey> producers, const core::Hash256& seed) {
+std::vector<size_t> shuffled_positions(size_t n, const core::Hash256& seed) {
   // Fisher-Yates driven by BLAKE2b(seed || i); the tiny modulo bias (n <= 101 of 2^64) cannot
   // be steered by anyone, since the seed is a block id.
-  for (size_t i = producers.size(); i > 1; --i) {
+  std::vector<size_t> order(n);
+  for (size_t i = 0; i < n; ++i) order[i] = i;
+  for (size_t i = n; i > 1; --i) {
     core::Writer w;
     w.fixed(seed).u64(i);
     core::Hash256 h = core::blake2b_256(w.data());
     uint64_t r = 0;
     for (int b = 0; b < 8; ++b) r = r << 8 | h.bytes[b];
-    std::swap(producers[i - 1], producers[r % i]);
+    std::swap(order[i - 1], order[r % i]);
   }
-  return producers;
+  return order;
+}
+
+std::vector<PublicKey> shuffle_schedule(std::vector<PublicKey> producers, const core::Hash256& seed) {
+  std::vector<PublicKey> out;
+  for (size_t i : shuffled_positions(producers.size(), seed)) out.push_back(producers[i]);
+  return out;
 }
 
 }  // namespace lingji::chain

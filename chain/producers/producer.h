@@ -58,5 +58,7 @@ std::vector<Candidate> elect(const State& s, size_t max_producers);
 // A deterministic shuffle of the active set for a round, seeded from chain data (e.g. the id of
 // the block that ends the previous round), so the order is known to all and chosen by none.
 std::vector<PublicKey> shuffle_schedule(std::vector<PublicKey> producers, const core::Hash256& seed);
+// The permutation behind shuffle_schedule: position i of the result holds element out[i].
+std::vector<size_t> shuffled_positions(size_t n, const core::Hash256& seed);
 
 }  // namespace lingji::chain

@@ -15,23 +15,46 @@ Bytes block_signing_bytes(const Hash256& chain_id, const BlockHeader& h) {
 }
 
 bool decode_header(core::Reader& r, BlockHeader& h) {
-  return r.u64(h.height) && r.fixed(h.previous) && r.i64(h.timestamp) && r.fixed(h.producer) &&
-         r.fixed(h.tx_root) && r.fixed(h.state_root) && r.u32(h.tx_count);
+  return r.u64(h.height) && r.fixed(h.previous) && r.u64(h.slot) && r.i64(h.timestamp) && r.fixed(h.producer) &&
+         r.fixed(h.tx_root) && r.fixed(h.state_root) && r.u32(h.tx_count) && r.u64(h.justify.slot) &&
+         r.u64(h.justify.height) && r.fixed(h.justify.block_id);
+}
+
+// Reads the part of a block before its transactions.
+bool decode_prefix(core::Reader& r, Block& b) {
+  uint8_t has_qc = 0;
+  if (!decode_header(r, b.header) || !r.fixed(b.signature) || !r.u8(has_qc) || has_qc > 1) return false;
+  if (has_qc) {
+    finality::QuorumCertificate qc;
+    if (!qc.read(r)) return false;
+    b.justify_qc = std::move(qc);
+  }
+  return true;
 }
 
 }  // namespace
 
 Bytes BlockHeader::encode() const {
   core::Writer w;
-  w.u64(height).fixed(previous).i64(timestamp).fixed(producer).fixed(tx_root).fixed(state_root).u32(tx_count);
+  w.u64(height).fixed(previous).u64(slot).i64(timestamp).fixed(producer).fixed(tx_root).fixed(state_root).u32(tx_count);
+  w.u64(justify.slot).u64(justify.height).fixed(justify.block_id);
   return w.take();
+}
+
+core::Result<BlockHeader> BlockHeader::decode(ByteView bytes) {
+  BlockHeader h;
+  core::Reader r(bytes);
+  if (!decode_header(r, h) || !r.finish()) return chain_error(ErrorCode::kBlockMalformed, "malformed block header");
+  return h;
 }
 
 Hash256 BlockHeader::id() const { return core::blake2b_256(encode()); }
 
 Bytes Block::encode() const {
   core::Writer w;
-  w.raw(header.encode()).fixed(signature).u32(static_cast<uint32_t>(transactions.size()));
+  w.raw(header.encode()).fixed(signature).u8(justify_qc ? 1 : 0);
+  if (justify_qc) w.raw(justify_qc->encode());
+  w.u32(static_cast<uint32_t>(transactions.size()));
   for (const auto& tx : transactions) w.bytes(tx.bytes());
   return w.take();
 }
@@ -42,7 +65,7 @@ core::Result<Block> Block::decode(ByteView bytes) {
   Block b;
   core::Reader r(bytes);
   uint32_t n = 0;
-  if (decode_header(r, b.header) && r.fixed(b.signature) && r.count(n, 1u << 20)) {
+  if (decode_prefix(r, b) && r.count(n, 1u << 20)) {
     // Reserve no more than the input could hold (each transaction takes at least its 4-byte
     // length): a 200-byte block claiming 2^20 transactions must not allocate ~200 MB.
     b.transactions.reserve(std::min<size_t>(n, r.remaining() / 4));
@@ -58,6 +81,23 @@ core::Result<Block> Block::decode(ByteView bytes) {
   if (b.header.tx_count != b.transactions.size())
     return chain_error(ErrorCode::kBlockMalformed, "header tx_count does not match the transactions");
   return b;
+}
+
+std::optional<SignedTransaction> Block::transaction_in(ByteView block_bytes, uint32_t index) {
+  Block prefix;
+  core::Reader r(block_bytes);
+  uint32_t count = 0;
+  if (!decode_prefix(r, prefix) || !r.u32(count) || index >= count) return std::nullopt;
+  core::ByteView skip;
+  for (uint32_t i = 0; i < index; ++i) {
+    uint32_t len = 0;
+    if (!r.u32(len) || !r.raw(len, skip)) return std::nullopt;
+  }
+  Bytes tx_bytes;
+  if (!r.bytes(tx_bytes, kMaxTransactionBytes)) return std::nullopt;
+  auto tx = SignedTransaction::decode(tx_bytes);
+  if (!tx) return std::nullopt;
+  return std::move(*tx);
 }
 
 void Block::sign(const Hash256& chain_id, const core::PrivateKey& key) {

@@ -110,11 +110,13 @@ void check_block_vector(const Json& v, const std::map<std::string, SignedTransac
   Hash256 chain_id = hash_of(S(o, "chain_id"));
   h.height = std::stoull(S(o, "height"));
   h.previous = hash_of(S(o, "previous"));
+  h.slot = std::stoull(S(o, "slot"));
   h.timestamp = std::stoll(S(o, "timestamp"));
   h.producer = addr(S(o, "producer"));
   h.tx_root = hash_of(S(o, "tx_root"));
   h.state_root = hash_of(S(o, "state_root"));
   h.tx_count = static_cast<uint32_t>(std::stoul(S(o, "tx_count")));
+  h.justify = QcClaim{std::stoull(S(o, "justify_slot")), std::stoull(S(o, "justify_height")), hash_of(S(o, "justify_id"))};
   EXPECT_EQ(core::to_hex(h.encode()), S(v, "bytes"));
   EXPECT_EQ(h.id().hex(), S(v, "hash"));
   core::Writer w;
@@ -191,8 +193,8 @@ TEST(BlockEncodingTest, DecodeOfEncodeIsTheSameBlock) {
   Block b;
   b.transactions = {SignedTransaction::sign(body_with({Transfer{kAlice, Amount::ct(1), ""}}), dev_key("dev")),
                     SignedTransaction::sign(body_with({DeclareListing{"X"}}, 0), dev_key("foundation"))};
-  b.header = BlockHeader{9, kChain, 1'793'463'000'000, dev_key("producer").public_key(),
-                         transactions_root(b.transactions), kChain, 2};
+  b.header = BlockHeader{9, kChain, 12, 1'793'463'000'000, dev_key("producer").public_key(),
+                         transactions_root(b.transactions), kChain, 2, QcClaim{11, 8, kChain}};
   b.sign(kChain, dev_key("producer"));
   auto back = Block::decode(b.encode());
   ASSERT_TRUE(back) << back.error().message;

@@ -16,6 +16,7 @@ namespace {
 
 using testing::dev_genesis;
 using testing::make_transfer;
+using testing::produce_at;
 using testing::make_tx;
 
 constexpr TimeMs kT0 = 1'790'000'000'000;  // 2026-09-21T14:13:20Z
@@ -259,7 +260,7 @@ TEST_F(TransferTest, MultiOperationTransactionAppliesEveryOperation) {
 TEST_F(TransferTest, BadSignatureRejectsTheBlock) {
   Chain a(genesis);
   auto tx = make_transfer(a.chain_id(), dev, alice, Amount::ct(1), 0, kExp);
-  Block blk = a.produce_block({tx}, kNow, dev_key("producer")).block;
+  Block blk = produce_at(a, {tx}, kNow, dev_key("producer")).block;
   Bytes forged = tx.bytes();
   forged.back() ^= 1;  // the signature is the last 64 bytes
   auto bad = SignedTransaction::decode(forged);
@@ -294,7 +295,7 @@ TEST_F(TransferTest, ManyTransfersNeverCreateOrDestroyCt) {
       uint64_t seq = load_account(c.state(), from.public_key()).sequence;
       txs.push_back(make_transfer(c.chain_id(), from, to, Amount::units(units), seq, t + 60'000));
     }
-    auto p = c.produce_block(txs, t, dev_key("producer"));
+    auto p = produce_at(c, txs, t, dev_key("producer"));
     included += p.block.transactions.size();
     rejected += p.rejected.size();
     ASSERT_EQ(total_supply(c.state()), Amount::kMaxMoney) << "after block " << b;

@@ -1,0 +1,193 @@
+#include "chain/producers/schedule.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/codec.h"
+
+namespace lingji::chain {
+namespace {
+
+const Bytes kScheduleKey{'S'};
+
+Bytes generation_key(uint64_t generation) {
+  Bytes k{'G'};
+  for (int i = 7; i >= 0; --i) k.push_back(static_cast<uint8_t>(generation >> (8 * i)));
+  return k;
+}
+
+Bytes record_key(const PublicKey& account) { return account_record_key('R', account); }
+
+void write_members(core::Writer& w, const std::vector<Member>& members) {
+  w.u32(static_cast<uint32_t>(members.size()));
+  for (const auto& m : members) w.fixed(m.account).fixed(m.signing_key);
+}
+
+bool read_members(core::Reader& r, std::vector<Member>& out) {
+  uint32_t n = 0;
+  if (!r.count(n, 2 * kMaxActiveProducers)) return false;
+  out.resize(n);
+  for (auto& m : out)
+    if (!r.fixed(m.account) || !r.fixed(m.signing_key)) return false;
+  return true;
+}
+
+std::vector<Member> sorted_by_key(std::vector<Member> members) {
+  std::sort(members.begin(), members.end(),
+            [](const Member& a, const Member& b) { return a.signing_key < b.signing_key; });
+  return members;
+}
+
+void store_generation(StateOverlay& s, uint64_t generation, const std::vector<Member>& members) {
+  core::Writer w;
+  write_members(w, sorted_by_key(members));
+  s.put(generation_key(generation), w.take());
+}
+
+void store_record(StateOverlay& s, const PublicKey& account, const ProducerRecord& r) {
+  core::Writer w;
+  w.u64(r.produced).u64(r.missed).u64(r.votes_cast).u64(r.last_height).u64(r.last_slot);
+  s.put(record_key(account), w.take());
+}
+
+bool same_keys(std::vector<Member> a, std::vector<Member> b) {
+  return sorted_by_key(std::move(a)) == sorted_by_key(std::move(b));
+}
+
+}  // namespace
+
+void init_schedule(StateOverlay& s, const std::vector<PublicKey>& bootstrap) {
+  Schedule sc;
+  for (const auto& k : bootstrap) sc.producers.push_back({k, k});
+  store_generation(s, 0, sc.producers);
+  store_schedule(s, sc);
+}
+
+Schedule load_schedule(const StateReader& s) {
+  Schedule sc;
+  const Bytes* v = s.get(kScheduleKey);
+  if (!v) return sc;  // no schedule (a state built without a genesis): no producer at all
+  core::Reader r(*v);
+  uint8_t has_pending = 0;
+  bool ok = r.u64(sc.generation) && r.u64(sc.round_start) && read_members(r, sc.producers) && r.u8(has_pending);
+  if (ok && has_pending) {
+    PendingSet p;
+    ok = r.u64(p.generation) && read_members(r, p.producers) && r.u64(p.proposed_height) && r.u64(p.joint_from);
+    sc.pending = std::move(p);
+  }
+  if (!ok || !r.finish()) return Schedule{};  // unreachable for a state this module wrote
+  return sc;
+}
+
+void store_schedule(StateOverlay& s, const Schedule& sc) {
+  core::Writer w;
+  w.u64(sc.generation).u64(sc.round_start);
+  write_members(w, sc.producers);
+  w.u8(sc.pending ? 1 : 0);
+  if (sc.pending) {
+    w.u64(sc.pending->generation);
+    write_members(w, sc.pending->producers);
+    w.u64(sc.pending->proposed_height).u64(sc.pending->joint_from);
+  }
+  s.put(kScheduleKey, w.take());
+}
+
+std::vector<Member> load_generation(const StateReader& s, uint64_t generation) {
+  std::vector<Member> out;
+  const Bytes* v = s.get(generation_key(generation));
+  if (!v) return out;
+  core::Reader r(*v);
+  if (!read_members(r, out) || !r.finish()) out.clear();
+  return out;
+}
+
+std::vector<PublicKey> generation_keys(const StateReader& s, uint64_t generation) {
+  std::vector<PublicKey> keys;
+  for (const auto& m : load_generation(s, generation)) keys.push_back(m.signing_key);
+  return keys;
+}
+
+ProducerRecord load_producer_record(const StateReader& s, const PublicKey& account) {
+  ProducerRecord rec;
+  const Bytes* v = s.get(record_key(account));
+  if (!v) return rec;
+  core::Reader r(*v);
+  if (!r.u64(rec.produced) || !r.u64(rec.missed) || !r.u64(rec.votes_cast) || !r.u64(rec.last_height) ||
+      !r.u64(rec.last_slot) || !r.finish())
+    return ProducerRecord{};
+  return rec;
+}
+
+std::vector<Member> round_order(const std::vector<Member>& members, const core::Hash256& seed_base,
+                                uint64_t round_start) {
+  core::Writer w;
+  w.raw(core::as_bytes("LINGJI/ROUND/v1")).fixed(seed_base).u64(round_start);
+  std::vector<Member> out;
+  for (size_t i : shuffled_positions(members.size(), core::blake2b_256(w.data()))) out.push_back(members[i]);
+  return out;
+}
+
+Rolled roll_to_slot(Schedule& sc, uint64_t from_slot, uint64_t slot, const core::Hash256& seed_base,
+                    size_t max_listed) {
+  Rolled out;
+  if (sc.producers.empty()) return out;
+  for (uint64_t t = from_slot; t < slot;) {
+    if (t >= sc.round_end()) {
+      sc.round_start = sc.round_end();
+      sc.producers = round_order(sc.producers, seed_base, sc.round_start);
+      ++out.rounds_started;
+      continue;
+    }
+    if (out.skipped.size() >= max_listed && t == sc.round_start && slot >= sc.round_end()) {
+      // A whole round with nobody producing: count it, do not list it.
+      ++out.unlisted_full_rounds;
+      t = sc.round_end();
+      continue;
+    }
+    out.skipped.push_back(sc.at(t));
+    ++t;
+  }
+  while (slot >= sc.round_end()) {
+    sc.round_start = sc.round_end();
+    sc.producers = round_order(sc.producers, seed_base, sc.round_start);
+    ++out.rounds_started;
+  }
+  return out;
+}
+
+void record_block(StateOverlay& s, const Rolled& rolled, const Schedule& sc, const Member& producer,
+                  uint64_t height, uint64_t slot) {
+  std::map<PublicKey, uint64_t> missed;
+  for (const auto& m : rolled.skipped) ++missed[m.account];
+  if (rolled.unlisted_full_rounds)
+    for (const auto& m : sc.producers) missed[m.account] += rolled.unlisted_full_rounds;
+  for (const auto& [account, n] : missed) {
+    ProducerRecord r = load_producer_record(s, account);
+    r.missed += n;
+    store_record(s, account, r);
+  }
+  ProducerRecord r = load_producer_record(s, producer.account);
+  ++r.produced;
+  r.last_height = height;
+  r.last_slot = slot;
+  store_record(s, producer.account, r);
+}
+
+void record_votes(StateOverlay& s, const std::vector<Member>& voters) {
+  for (const auto& m : voters) {
+    ProducerRecord r = load_producer_record(s, m.account);
+    ++r.votes_cast;
+    store_record(s, m.account, r);
+  }
+}
+
+void maybe_propose(const State& parent_state, StateOverlay& s, Schedule& sc, uint64_t height) {
+  if (sc.pending) return;
+  std::vector<Member> elected;
+  for (const auto& c : elect(parent_state, kMaxActiveProducers)) elected.push_back({c.account, c.producer.signing_key});
+  if (elected.empty() || same_keys(elected, sc.producers)) return;
+  store_generation(s, sc.generation + 1, elected);
+  sc.pending = PendingSet{sc.generation + 1, std::move(elected), height, 0};
+}
+
+}  // namespace lingji::chain
