@@ -49,9 +49,12 @@ std::optional<PublicKey> Chain::producer_at(uint64_t slot) const {
 
 finality::FinalBlock Chain::final_block() const { return finality::load_final(state_); }
 
-Chain::VoterSets Chain::head_voters() const {
+Chain::VoterSets Chain::head_voters() const { return voters_at(head_.height); }
+
+Chain::VoterSets Chain::voters_at(uint64_t height) const {
   VoterSets out;
-  auto a = finality::load_ancestor(state_, head_.height);
+  if (height > head_.height) return out;
+  auto a = finality::load_ancestor(state_, height);
   if (!a) return out;
   out.set = generation_keys(state_, a->generation);
   if (a->joint) out.next = generation_keys(state_, a->generation + 1);

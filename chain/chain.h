@@ -73,6 +73,8 @@ class Chain {
     std::optional<std::vector<PublicKey>> next;
   };
   VoterSets head_voters() const;
+  // The same for the block at `height` of this branch (empty below the final block).
+  VoterSets voters_at(uint64_t height) const;
 
   // Validates every rule and applies the block. With signatures_verified the caller has already
   // checked every transaction signature (in parallel); the block signature is always checked.

@@ -65,6 +65,7 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
   node->safety_dir_ = options.data_dir / "safety";
   if (node->producer_key_) node->open_safety();
   node->mempool_ = std::make_unique<Mempool>(options.mempool_capacity);
+  node->pool_ = std::make_unique<VerifyPool>(0);
   node->pending_ = std::make_unique<chain::StateOverlay>(node->chain_->state());
   return node;
 }
@@ -77,7 +78,23 @@ core::Result<core::Hash256> Controller::submit(core::ByteView tx_bytes, core::Ti
   if (auto st = chain::check_transaction(tx, chain_->chain_id()); !st) return st.error();
   if (!tx.verify_signature())
     return chain_error(ErrorCode::kTxBadSignature, "signature does not match the sender's key");
+  std::function<void(core::ByteView)> listener;
+  {
+    std::lock_guard lock(mu_);
+    auto id = submit_locked(tx, now);
+    if (!id) return id;
+    listener = tx_listener_;
+  }
+  if (listener) listener(tx_bytes);
+  return tx.id();
+}
+
+void Controller::set_tx_listener(std::function<void(core::ByteView)> listener) {
   std::lock_guard lock(mu_);
+  tx_listener_ = std::move(listener);
+}
+
+core::Result<core::Hash256> Controller::submit_locked(const chain::SignedTransaction& tx, core::TimeMs now) {
   if (mempool_->contains(tx.id()) || store_->find_transaction(tx.id()))
     return chain_error(ErrorCode::kTxDuplicate, "transaction " + tx.id().hex() + " is already known");
   if (mempool_->full())
@@ -137,13 +154,13 @@ std::string Controller::voting_disabled_reason() const {
   return voting_disabled_;
 }
 
-void Controller::vote_on_head() {
-  if (!producer_key_ || !safety_) return;
+std::optional<chain::finality::SignedVote> Controller::vote_on_head() {
+  if (!producer_key_ || !safety_) return std::nullopt;
   const auto voters = chain_->head_voters();
   const core::PublicKey key = producer_key_->public_key();
   if (std::find(voters.set.begin(), voters.set.end(), key) == voters.set.end() &&
       (!voters.next || std::find(voters.next->begin(), voters.next->end(), key) == voters.next->end()))
-    return;
+    return std::nullopt;
   const chain::BlockHeader& h = chain_->head();
   const chain::finality::BlockRef ref{h.slot, h.height, chain_->head_id(), h.previous, h.justify.slot,
                                       h.justify.block_id};
@@ -155,40 +172,161 @@ void Controller::vote_on_head() {
       voting_disabled_ = "cannot persist the vote state: " + vote.error().message;
       safety_.reset();
     }
-    return;
+    return std::nullopt;
   }
-  chain::finality::QcBuilder builder(chain_->chain_id(), vote->vote.vote, voters.set, voters.next);
-  if (!builder.add(vote->vote) || !builder.has_quorum()) return;  // other voters' votes come over the network
-  next_justify_ = chain::Chain::Justify{chain::QcClaim{h.slot, h.height, ref.id}, builder.certificate()};
+  (void)add_vote_locked(vote->vote);
+  return vote->vote;
+}
+
+void Controller::send_vote(const std::optional<chain::finality::SignedVote>& vote) {
+  if (!vote) return;
+  std::function<void(const chain::finality::SignedVote&)> listener;
+  {
+    std::lock_guard lock(mu_);
+    listener = vote_listener_;
+  }
+  if (listener) listener(*vote);
+}
+
+void Controller::set_vote_listener(std::function<void(const chain::finality::SignedVote&)> listener) {
+  std::lock_guard lock(mu_);
+  vote_listener_ = std::move(listener);
+}
+
+core::Result<bool> Controller::add_vote(const chain::finality::SignedVote& vote) {
+  std::lock_guard lock(mu_);
+  return add_vote_locked(vote);
+}
+
+core::Result<bool> Controller::add_vote_locked(const chain::finality::SignedVote& vote) {
+  const auto& v = vote.vote;
+  const auto& head = chain_->head();
+  if (v.height > head.height || (v.height == head.height && v.block_id != chain_->head_id())) {
+    // A vote can overtake its block; keep a bounded number of them for a few heights.
+    if (v.height <= head.height + 3) {
+      auto& early = early_votes_[v.block_id];
+      if (early.size() < 2 * chain::kMaxActiveProducers) early.push_back(vote);
+    }
+    return false;
+  }
+  if (v.height <= chain_->final_block().height) return false;  // already final: nothing to certify
+  auto at = store_->header_at(v.height);
+  if (!at || at->id() != v.block_id) return false;  // another branch's block
+  auto it = builders_.find(v.block_id);
+  if (it == builders_.end()) {
+    const auto voters = chain_->voters_at(v.height);
+    it = builders_.emplace(v.block_id, chain::finality::QcBuilder(chain_->chain_id(),
+                                                                  chain::finality::Vote{at->slot, at->height, v.block_id, at->justify.slot},
+                                                                  voters.set, voters.next)).first;
+  }
+  auto added = it->second.add(vote);
+  if (!added) return added.error();
+  if (*added != chain::finality::QcBuilder::Added::kAdded) return false;
+  // The newest certificate on this branch becomes the next block's justify.
+  if (it->second.has_quorum()) {
+    const uint64_t newest = next_justify_ ? next_justify_->claim.slot : head.justify.slot;
+    if (at->slot > newest)
+      next_justify_ = chain::Chain::Justify{chain::QcClaim{at->slot, at->height, v.block_id}, it->second.certificate()};
+  }
+  return true;
+}
+
+void Controller::after_head_change(const chain::Block& block) {
+  for (const auto& tx : block.transactions) mempool_->remove(tx.id());
+  const auto& h = chain_->head();
+  if (next_justify_ && next_justify_->claim.slot <= h.justify.slot) next_justify_.reset();
+  const uint64_t final_height = chain_->final_block().height;
+  for (auto it = builders_.begin(); it != builders_.end();) {
+    if (it->second.vote().height <= final_height) it = builders_.erase(it);
+    else ++it;
+  }
+  for (auto it = early_votes_.begin(); it != early_votes_.end();) {
+    if (it->second.empty() || it->second.front().vote.height + 3 < h.height) it = early_votes_.erase(it);
+    else ++it;
+  }
+  // Votes that arrived before this block.
+  if (auto early = early_votes_.extract(chain_->head_id()); !early.empty())
+    for (const auto& v : early.mapped()) (void)add_vote_locked(v);
+}
+
+core::Result<Controller::Accepted> Controller::accept_block(const chain::Block& block) {
+  // Signatures outside the lock, on all cores.
+  if (!pool_) return core::make_error(storage::kStorageError, "node.no_pool", "no verification pool");
+  if (auto bad = pool_->verify(block.transactions))
+    return chain_error(ErrorCode::kTxBadSignature, "transaction " + std::to_string(*bad) + " has a bad signature");
+  std::optional<chain::finality::SignedVote> vote;
+  {
+    std::lock_guard lock(mu_);
+    const auto& head = chain_->head();
+    const uint64_t height = block.header.height;
+    if (height <= head.height) {
+      auto stored = store_->header_at(height);
+      if (stored && stored->id() == block.header.id()) return Accepted::kKnown;
+      return Accepted::kFork;
+    }
+    if (height > head.height + 1) return Accepted::kAhead;
+    if (block.header.previous != chain_->head_id()) return Accepted::kFork;
+    auto changes = chain_->apply_block(block, /*signatures_verified=*/true);
+    if (!changes) return changes.error();
+    if (auto st = store_->commit_block(block, changes->writes); !st) {
+      std::fprintf(stderr, "lingjid: fatal: cannot store block %llu: %s\n",
+                   static_cast<unsigned long long>(height), st.error().message.c_str());
+      std::abort();
+    }
+    after_head_change(block);
+    rebuild_pending(block.header.timestamp);
+    vote = vote_on_head();
+  }
+  send_vote(vote);
+  return Accepted::kApplied;
+}
+
+std::vector<core::Bytes> Controller::blocks_from(uint64_t from, size_t max_blocks, size_t max_bytes) const {
+  std::lock_guard lock(mu_);
+  std::vector<core::Bytes> out;
+  size_t bytes = 0;
+  for (uint64_t h = std::max<uint64_t>(from, 1); h <= store_->head_height() && out.size() < max_blocks; ++h) {
+    auto b = store_->block_bytes_at(h);
+    if (!b) break;
+    bytes += b->size();
+    out.push_back(std::move(*b));
+    if (bytes >= max_bytes) break;
+  }
+  return out;
 }
 
 core::Result<chain::Block> Controller::produce(core::TimeMs time) {
-  std::lock_guard lock(mu_);
-  if (!producer_key_) return chain_error(ErrorCode::kBlockWrongProducer, "this node has no producer key");
-  const uint64_t slot = chain_->slot_at(time);
-  if (slot <= chain_->head().slot)
-    return chain_error(ErrorCode::kBlockBadSlot, "slot " + std::to_string(slot) + " is not after the head's");
-  auto candidates = mempool_->oldest(chain_->genesis().params.max_block_transactions);
-  auto result = chain_->produce_block(candidates, slot, *producer_key_, next_justify_);
-  if (!result) return result.error();
-  auto& produced = *result;
-  next_justify_.reset();
-  if (auto st = store_->commit_block(produced.block, produced.changes.writes); !st) {
-    // Memory is now ahead of disk; stopping keeps the promise that a served block is stored.
-    std::fprintf(stderr, "lingjid: fatal: cannot store block %llu: %s\n",
-                 static_cast<unsigned long long>(produced.block.header.height), st.error().message.c_str());
-    std::abort();
+  std::optional<chain::finality::SignedVote> vote;
+  chain::Block out;
+  {
+    std::lock_guard lock(mu_);
+    if (!producer_key_) return chain_error(ErrorCode::kBlockWrongProducer, "this node has no producer key");
+    const uint64_t slot = chain_->slot_at(time);
+    if (slot <= chain_->head().slot)
+      return chain_error(ErrorCode::kBlockBadSlot, "slot " + std::to_string(slot) + " is not after the head's");
+    auto candidates = mempool_->oldest(chain_->genesis().params.max_block_transactions);
+    auto result = chain_->produce_block(candidates, slot, *producer_key_, next_justify_);
+    if (!result) return result.error();
+    auto& produced = *result;
+    if (auto st = store_->commit_block(produced.block, produced.changes.writes); !st) {
+      // Memory is now ahead of disk; stopping keeps the promise that a served block is stored.
+      std::fprintf(stderr, "lingjid: fatal: cannot store block %llu: %s\n",
+                   static_cast<unsigned long long>(produced.block.header.height), st.error().message.c_str());
+      std::abort();
+    }
+    for (const auto& [id, error] : produced.rejected) {
+      rejections_.add(id, error);
+      mempool_->remove(id);
+    }
+    after_head_change(produced.block);
+    // Re-apply what is left on top of the new head (O(mempool), bounded by its capacity): the
+    // block's writes can depend on its own time (a listing's date), which admission could not know.
+    rebuild_pending(produced.block.header.timestamp);
+    vote = vote_on_head();
+    out = std::move(produced.block);
   }
-  for (const auto& tx : produced.block.transactions) mempool_->remove(tx.id());
-  for (const auto& [id, error] : produced.rejected) {
-    rejections_.add(id, error);
-    mempool_->remove(id);
-  }
-  // Re-apply what is left on top of the new head (O(mempool), bounded by its capacity): the
-  // block's writes can depend on its own time (a listing's date), which admission could not know.
-  rebuild_pending(produced.block.header.timestamp);
-  vote_on_head();
-  return std::move(produced.block);
+  send_vote(vote);
+  return out;
 }
 
 TxStatus Controller::transaction_status(const core::Hash256& id) const {

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +19,7 @@
 #include "chain/chain.h"
 #include "chain/finality/voting_rules.h"
 #include "consensus/mempool.h"
+#include "consensus/verify_pool.h"
 #include "storage/block_store.h"
 
 namespace lingji::consensus {
@@ -54,6 +57,23 @@ class Controller {
   // Why this node's key does not vote, or empty when it does (a lost or damaged safety file).
   std::string voting_disabled_reason() const;
 
+  // A block from a peer. kApplied: it extended the head and is stored (and voted on);
+  // kKnown: already stored; kAhead: it is above head + 1 (sync first); kFork: it does not extend
+  // this node's branch (no fork database yet: ignored). Errors: the block's rule violations
+  // (block.*, tx.*): the sender sent an invalid block.
+  enum class Accepted { kApplied, kKnown, kAhead, kFork };
+  core::Result<Accepted> accept_block(const chain::Block& block);
+  // A vote from a peer (or this node). True if it was new and valid for a known block, false if
+  // it is a duplicate or for a block this node does not have yet (kept for a while).
+  // Errors: finality.* (bad signature, not a voter of that block).
+  core::Result<bool> add_vote(const chain::finality::SignedVote& vote);
+  // Encoded blocks from height `from` on, at most max_blocks of them and about max_bytes.
+  std::vector<core::Bytes> blocks_from(uint64_t from, size_t max_blocks, size_t max_bytes) const;
+  // Receives each vote this node casts, after it is durable and outside the node's lock.
+  void set_vote_listener(std::function<void(const chain::finality::SignedVote&)> listener);
+  // Receives each transaction admitted by submit() (its bytes), outside the node's lock.
+  void set_tx_listener(std::function<void(core::ByteView)> listener);
+
   TxStatus transaction_status(const core::Hash256& id) const;
   bool is_producer() const { return producer_key_.has_value(); }
   std::optional<core::PublicKey> producer_key() const {
@@ -72,11 +92,18 @@ class Controller {
 
  private:
   Controller() = default;
+  core::Result<core::Hash256> submit_locked(const chain::SignedTransaction& tx, core::TimeMs now);
   void rebuild_pending(core::TimeMs now);
   // Loads or creates this key's safety state (data_dir/safety); on failure the key never votes.
   void open_safety();
   // Votes on the head block if this key is one of its voters, and collects the certificate.
-  void vote_on_head();
+  // Returns the vote to send (the caller sends it after releasing the lock).
+  std::optional<chain::finality::SignedVote> vote_on_head();
+  core::Result<bool> add_vote_locked(const chain::finality::SignedVote& vote);
+  void send_vote(const std::optional<chain::finality::SignedVote>& vote);
+  // Drops what every node forgets once a block is applied: included transactions, and
+  // certificates no longer newer than the head's justify.
+  void after_head_change(const chain::Block& block);
 
   mutable std::mutex mu_;
   std::unique_ptr<storage::BlockStore> store_;
@@ -94,6 +121,12 @@ class Controller {
   std::optional<chain::finality::SafetyState> safety_;
   std::string voting_disabled_;
   std::optional<chain::Chain::Justify> next_justify_;
+  // Votes being collected, per block id; votes for blocks not yet seen wait in early_votes_.
+  std::map<core::Hash256, chain::finality::QcBuilder> builders_;
+  std::map<core::Hash256, std::vector<chain::finality::SignedVote>> early_votes_;
+  std::function<void(const chain::finality::SignedVote&)> vote_listener_;
+  std::function<void(core::ByteView)> tx_listener_;
+  std::unique_ptr<VerifyPool> pool_;  // transaction signatures of peers' blocks
 };
 
 // Re-applies every stored block from genesis, checking signatures (on all cores), every rule

@@ -17,6 +17,7 @@
 #include "chain/genesis/dev_keys.h"
 #include "node/default_genesis.h"
 #include "consensus/controller.h"
+#include "node/network.h"
 
 using namespace lingji;
 
@@ -44,7 +45,7 @@ int fail(const std::string& message) {
 
 // At the start of each slot (genesis time + k * block interval) this key is scheduled for,
 // produces its block, until asked to stop.
-void production_loop(consensus::Controller& node) {
+void production_loop(consensus::Controller& node, node::Network* network) {
   while (!g_stop) {
     auto [next_slot, at, mine] = node.read([&](const chain::Chain& c, const storage::BlockStore&) {
       uint64_t s = std::max(c.slot_at(wall_clock_ms()) + 1, c.head().slot + 1);
@@ -60,6 +61,7 @@ void production_loop(consensus::Controller& node) {
       spdlog::warn("no block in slot {}: {}", next_slot, block.error().message);
       continue;
     }
+    if (network) network->announce_block(*block);
     if (block->header.tx_count > 0)
       spdlog::info("block {} with {} transactions", block->header.height, block->header.tx_count);
   }
@@ -77,6 +79,10 @@ int main(int argc, char** argv) {
   app.add_option("--http", http, "address:port of the JSON API (port 0 picks a free one)");
   app.add_option("--genesis", genesis_file, "genesis JSON for a new chain (default: the built-in genesis/default.json)");
   app.add_option("--producer-seed-file", producer_seed_file, "file holding the producer key's 32-byte seed in hex");
+  std::string listen;
+  std::vector<std::string> peers;
+  app.add_option("--listen", listen, "address:port for peer connections (port 0 picks a free one)");
+  app.add_option("--peer", peers, "address:port of a peer to stay connected to (repeatable)");
   app.add_flag("--replay", replay, "re-apply every stored block from genesis, check every state root, and exit");
   app.add_flag("--no-sync", no_sync, "do not fsync each block (survives a killed process, not a power cut)");
   app.add_option("--threads", threads, "signature-checking threads for --replay (default: all cores)");
@@ -106,7 +112,8 @@ int main(int argc, char** argv) {
   }
   auto genesis = chain::parse_genesis_json(genesis_text);
   if (!genesis) return fail(genesis.error().message);
-  if (dev && genesis_file.empty()) genesis->genesis_time = wall_clock_ms() / 1000 * 1000;  // a fresh dev chain starts now
+  // A fresh dev chain starts at the next whole second, so that its first slot is a full one.
+  if (dev && genesis_file.empty()) genesis->genesis_time = (wall_clock_ms() / 1000 + 1) * 1000;
   options.genesis = *genesis;
   if (!producer_seed_file.empty()) {
     auto text = read_file(producer_seed_file);
@@ -141,18 +148,27 @@ int main(int argc, char** argv) {
     return std::tuple{c.genesis().chain_name, c.chain_id().hex(), c.head().height, c.genesis().params.block_interval_ms,
                       node.is_producer()};
   });
-  // Scripts read this line to find the API.
+  std::unique_ptr<node::Network> network;
+  if (!listen.empty() || !peers.empty()) {
+    auto started = node::Network::start(node, node::NetworkOptions{listen, peers});
+    if (!started) return fail(started.error().message);
+    network = std::move(*started);
+  }
+  // Scripts read this line to find the API (and the peer port).
   std::cout << "lingjid: chain " << chain_name << " " << chain_id << " at height " << height << "; API on http://"
-            << server_options.address << ":" << server.port() << std::endl;
+            << server_options.address << ":" << server.port();
+  if (network && !listen.empty()) std::cout << "; peers on " << listen.substr(0, listen.rfind(':')) << ":" << network->listen_port();
+  std::cout << std::endl;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   if (producer_ok) {
     spdlog::info("producing a block every {} ms into {}", interval, data_dir);
     if (auto why = node.voting_disabled_reason(); !why.empty()) spdlog::error("not voting: {}", why);
-    production_loop(node);
+    production_loop(node, network.get());
   } else {
     while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  if (network) network->stop();
   server.stop();
   spdlog::info("stopped at height {}", node.read([](const chain::Chain& c, const storage::BlockStore&) { return c.head().height; }));
   return 0;

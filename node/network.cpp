@@ -1,0 +1,201 @@
+#include "node/network.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <mutex>
+
+#include "chain/chain_errors.h"
+#include "core/codec.h"
+#include "net/p2p.h"
+
+namespace lingji::node {
+namespace {
+
+enum MessageType : uint8_t { kTransaction = 16, kBlock = 17, kGetBlocks = 18, kBlocks = 19, kVote = 20 };
+constexpr uint32_t kSyncBatchBlocks = 256;
+constexpr size_t kSyncBatchBytes = 8 << 20;
+
+core::TimeMs wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();  // purity-ok: node layer
+}
+
+net::PayloadLimits payload_limits() {
+  net::PayloadLimits l{};
+  l[kTransaction] = static_cast<uint32_t>(chain::kMaxTransactionBytes);
+  l[kBlock] = static_cast<uint32_t>(chain::kMaxBlockBytes);
+  l[kGetBlocks] = 12;
+  l[kBlocks] = static_cast<uint32_t>(kSyncBatchBytes + chain::kMaxBlockBytes + 4 * (kSyncBatchBlocks + 1));
+  l[kVote] = static_cast<uint32_t>(chain::finality::kSignedVoteBytes);
+  return l;
+}
+
+}  // namespace
+
+struct Network::Impl : net::Handler {
+  consensus::Controller& node;
+  std::unique_ptr<net::P2p> p2p;
+  std::mutex sync_mu;
+  std::map<net::PeerId, bool> syncing;  // a get_blocks is outstanding to this peer
+
+  explicit Impl(consensus::Controller& n) : node(n) {}
+
+  core::Bytes status() const {
+    return node.read([](const chain::Chain& c, const storage::BlockStore&) {
+      core::Writer w;
+      w.u64(c.head().height).fixed(c.head_id()).u64(c.final_block().height);
+      return w.take();
+    });
+  }
+  uint64_t head_height() const {
+    return node.read([](const chain::Chain& c, const storage::BlockStore&) { return c.head().height; });
+  }
+
+  void request_blocks(net::PeerId peer) {
+    {
+      std::lock_guard lock(sync_mu);
+      if (syncing[peer]) return;
+      syncing[peer] = true;
+    }
+    core::Writer w;
+    w.u64(head_height() + 1).u32(kSyncBatchBlocks);
+    (void)p2p->send(peer, kGetBlocks, w.take());
+  }
+
+  void on_connected(const net::PeerInfo& peer) override {
+    core::Reader r(peer.status);
+    uint64_t their_head = 0;
+    core::Hash256 id;
+    uint64_t their_final = 0;
+    if (!r.u64(their_head) || !r.fixed(id) || !r.u64(their_final) || !r.finish()) {
+      p2p->penalize(peer.id, "bad status in the handshake");
+      return;
+    }
+    spdlog::info("peer {} connected ({}), its head {}", peer.id, peer.remote, their_head);
+    if (their_head > head_height()) request_blocks(peer.id);
+  }
+
+  void on_disconnected(net::PeerId peer, const std::string& reason) override {
+    std::lock_guard lock(sync_mu);
+    syncing.erase(peer);
+    spdlog::info("peer {} disconnected: {}", peer, reason);
+  }
+
+  // Applies one block from a peer; false if the peer must be penalized.
+  bool take_block(net::PeerId peer, core::ByteView bytes, bool gossip) {
+    auto block = chain::Block::decode(bytes);
+    if (!block) {
+      p2p->penalize(peer, "undecodable block: " + block.error().message);
+      return false;
+    }
+    auto accepted = node.accept_block(*block);
+    if (!accepted) {
+      p2p->penalize(peer, "invalid block " + std::to_string(block->header.height) + ": " + accepted.error().message);
+      return false;
+    }
+    switch (*accepted) {
+      case consensus::Controller::Accepted::kApplied:
+        if (gossip) (void)p2p->broadcast(kBlock, core::Bytes(bytes.begin(), bytes.end()), peer);
+        break;
+      case consensus::Controller::Accepted::kAhead:
+        if (gossip) request_blocks(peer);
+        break;
+      case consensus::Controller::Accepted::kKnown:
+      case consensus::Controller::Accepted::kFork:
+        break;
+    }
+    return true;
+  }
+
+  void on_message(net::PeerId peer, uint8_t type, core::Bytes payload) override {
+    switch (type) {
+      case kTransaction: {
+        auto id = node.submit(payload, wall_clock_ms());  // the tx listener gossips it on
+        if (!id && (id.error().code == static_cast<int>(chain::ErrorCode::kTxBadSignature) || id.error().code < 2000))
+          p2p->penalize(peer, "invalid transaction: " + id.error().message);
+        break;
+      }
+      case kBlock:
+        (void)take_block(peer, payload, true);
+        break;
+      case kGetBlocks: {
+        core::Reader r(payload);
+        uint64_t from = 0;
+        uint32_t max = 0;
+        if (!r.u64(from) || !r.u32(max) || !r.finish()) return p2p->penalize(peer, "bad get_blocks");
+        auto blocks = node.blocks_from(from, std::min(max, kSyncBatchBlocks), kSyncBatchBytes);
+        core::Writer w;
+        w.u32(static_cast<uint32_t>(blocks.size()));
+        for (const auto& b : blocks) w.bytes(b);
+        (void)p2p->send(peer, kBlocks, w.take());
+        break;
+      }
+      case kBlocks: {
+        {
+          std::lock_guard lock(sync_mu);
+          syncing[peer] = false;
+        }
+        core::Reader r(payload);
+        uint32_t n = 0;
+        if (!r.count(n, kSyncBatchBlocks)) return p2p->penalize(peer, "bad blocks message");
+        core::Bytes bytes;
+        for (uint32_t i = 0; i < n; ++i) {
+          if (!r.bytes(bytes, chain::kMaxBlockBytes)) return p2p->penalize(peer, "bad blocks message");
+          if (!take_block(peer, bytes, false)) return;
+        }
+        if (n > 0) request_blocks(peer);  // more may follow: ask until a batch comes back empty
+        break;
+      }
+      case kVote: {
+        auto vote = chain::finality::SignedVote::decode(payload);
+        if (!vote) return p2p->penalize(peer, "undecodable vote");
+        auto added = node.add_vote(*vote);
+        if (!added) {
+          if (added.error().name == "finality.bad_signature") p2p->penalize(peer, "vote with a bad signature");
+          return;
+        }
+        if (*added) (void)p2p->broadcast(kVote, payload, peer);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+};
+
+Network::Network(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Network::~Network() { stop(); }
+
+core::Result<std::unique_ptr<Network>> Network::start(consensus::Controller& node, const NetworkOptions& options) {
+  auto impl = std::make_unique<Impl>(node);
+  net::P2pOptions o;
+  o.chain_id = node.read([](const chain::Chain& c, const storage::BlockStore&) { return c.chain_id(); });
+  o.listen = options.listen;
+  o.peers = options.peers;
+  o.max_payload = payload_limits();
+  Impl* raw = impl.get();
+  o.status = [raw] { return raw->status(); };
+  auto p2p = net::P2p::start(std::move(o), *impl);
+  if (!p2p) return p2p.error();
+  impl->p2p = std::move(*p2p);
+  node.set_vote_listener([raw](const chain::finality::SignedVote& v) { (void)raw->p2p->broadcast(kVote, v.encode()); });
+  node.set_tx_listener([raw](core::ByteView tx) { (void)raw->p2p->broadcast(kTransaction, core::Bytes(tx.begin(), tx.end())); });
+  return std::unique_ptr<Network>(new Network(std::move(impl)));
+}
+
+uint16_t Network::listen_port() const { return impl_->p2p->listen_port(); }
+
+size_t Network::peer_count() const { return impl_->p2p->peers().size(); }
+
+void Network::announce_block(const chain::Block& block) { (void)impl_->p2p->broadcast(kBlock, block.encode()); }
+
+void Network::stop() {
+  if (!impl_ || !impl_->p2p) return;
+  impl_->node.set_vote_listener(nullptr);
+  impl_->node.set_tx_listener(nullptr);
+  impl_->p2p->stop();
+}
+
+}  // namespace lingji::node
