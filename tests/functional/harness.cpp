@@ -72,8 +72,8 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-NodeProcess::NodeProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args)
-    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)) {
+NodeProcess::NodeProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args, bool dev)
+    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)), dev_(dev) {
   start();
 }
 
@@ -83,8 +83,8 @@ NodeProcess::~NodeProcess() {
 
 void NodeProcess::start() {
   auto log = data_dir_.parent_path() / (data_dir_.filename().string() + ".out." + std::to_string(starts_++));
-  std::vector<std::string> argv{LINGJI_BIN_DIR "/lingjid", "--dev", "--data-dir", data_dir_.string(), "--http",
-                                "127.0.0.1:0"};
+  std::vector<std::string> argv{LINGJI_BIN_DIR "/lingjid", "--data-dir", data_dir_.string(), "--http", "127.0.0.1:0"};
+  if (dev_) argv.insert(argv.begin() + 1, "--dev");
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   pid_ = spawn(argv, log, log.string() + ".err", {});
   static const std::regex kPort("API on http://127\\.0\\.0\\.1:([0-9]+)");
@@ -93,6 +93,8 @@ void NodeProcess::start() {
     std::string text = read_all(log);
     if (std::regex_search(text, m, kPort)) {
       port_ = std::stoi(m[1]);
+      static const std::regex kPeerPort("peers on 127\\.0\\.0\\.1:([0-9]+)");
+      if (std::smatch p; std::regex_search(text, p, kPeerPort)) peer_port_ = std::stoi(p[1]);
       return;
     }
     int status = 0;

@@ -27,8 +27,8 @@ class TempDir {
 
 class NodeProcess {
  public:
-  // Starts `lingjid --dev --data-dir DIR --http 127.0.0.1:0 ARGS...` and waits for its API.
-  NodeProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {});
+  // Starts `lingjid [--dev] --data-dir DIR --http 127.0.0.1:0 ARGS...` and waits for its API.
+  NodeProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {}, bool dev = true);
   ~NodeProcess();  // SIGKILLs a node that is still running
 
   void start();
@@ -36,6 +36,8 @@ class NodeProcess {
   void kill9();    // SIGKILL and wait
   bool running() const { return pid_ > 0; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // The peer port printed at start (with --listen), or 0.
+  int peer_port() const { return peer_port_; }
   // GET/POST on the node's API; throws std::runtime_error if the node does not answer.
   Json get(const std::string& target) const;
   int post(const std::string& target, const std::string& body, Json* answer = nullptr) const;
@@ -45,8 +47,10 @@ class NodeProcess {
  private:
   std::filesystem::path data_dir_;
   std::vector<std::string> extra_args_;
+  bool dev_ = true;
   pid_t pid_ = -1;
   int port_ = 0;
+  int peer_port_ = 0;
   int starts_ = 0;
 };
 
