@@ -4,6 +4,7 @@
 // and a human message. Codes are grouped by module and never renumbered once released:
 //   1000-1099 core (decoding, parsing)     2000-2099 transactions     2100-2199 token
 //   2200-2299 vesting and listing          2300-2399 blocks           4000-4099 API edge
+//   8100-8199 lingji-relay (tests/relay, test tooling only)
 #pragma once
 
 #include <string>
