@@ -4,7 +4,9 @@
 // and a human message. Codes are grouped by module and never renumbered once released:
 //   1000-1099 core (decoding, parsing)     2000-2099 transactions     2100-2199 token
 //   2200-2299 vesting and listing          2300-2399 blocks           4000-4099 API edge
+//   2400-2799 genesis, dealers, producers, finality (chain/chain_errors.h)
 //   5000-5099 P2P transport (net/net_errors.h; also the goodbye reason codes on the wire)
+//   8100-8199 lingji-relay (tests/relay, test tooling only)
 #pragma once
 
 #include <string>
