@@ -150,7 +150,7 @@ HttpResponse Routes::get_transaction(std::string_view id_hex) {
       j["status"] = "committed";
       auto [block_id, lib] = node_.read([&](const chain::Chain& c, const storage::BlockStore& s) {
         auto h = s.header_at(st.location->height);
-        return std::pair{h ? h->id().hex() : std::string(), c.head().height};
+        return std::pair{h ? h->id().hex() : std::string(), c.final_block().height};
       });
       j["block_height"] = st.location->height;
       j["block_id"] = block_id;
