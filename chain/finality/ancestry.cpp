@@ -7,11 +7,7 @@ namespace {
 
 const Bytes kFinalKey{'F'};
 
-Bytes ancestor_key(uint64_t height) {
-  Bytes k{'H'};
-  for (int i = 7; i >= 0; --i) k.push_back(static_cast<uint8_t>(height >> (8 * i)));
-  return k;
-}
+Bytes ancestor_key(uint64_t height) { return numbered_record_key('H', height); }
 
 }  // namespace
 

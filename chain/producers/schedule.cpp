@@ -10,11 +10,7 @@ namespace {
 
 const Bytes kScheduleKey{'S'};
 
-Bytes generation_key(uint64_t generation) {
-  Bytes k{'G'};
-  for (int i = 7; i >= 0; --i) k.push_back(static_cast<uint8_t>(generation >> (8 * i)));
-  return k;
-}
+Bytes generation_key(uint64_t generation) { return numbered_record_key('G', generation); }
 
 Bytes record_key(const PublicKey& account) { return account_record_key('R', account); }
 

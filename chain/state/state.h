@@ -42,6 +42,14 @@ inline Bytes account_record_key(uint8_t prefix, const core::FixedBytes<32>& acco
   return k;
 }
 
+// The key of a numbered record: a module's prefix byte || n as 8 big-endian bytes (so records
+// sort by number).
+inline Bytes numbered_record_key(uint8_t prefix, uint64_t n) {
+  Bytes k{prefix};
+  for (int i = 7; i >= 0; --i) k.push_back(static_cast<uint8_t>(n >> (8 * i)));
+  return k;
+}
+
 // A set of writes; nullopt erases the key.
 using ChangeSet = std::map<Bytes, std::optional<Bytes>, BytesLess>;
 
