@@ -671,6 +671,48 @@ TEST_F(ConsensusSetChangeTest, JointPhaseWaitsForAFinalityProofOfP) {
   ASSERT_NO_FATAL_FAILURE(next_justifying(12, 10, new_set));
 }
 
+// Each branch follows its own finality: a fork from P without a finality proof of P stays under
+// S (old-only certificates), while the branch that proved P final is in the joint phase.
+TEST_F(ConsensusSetChangeTest, AForkWithoutTheProofOfPStaysUnderTheOldSet) {
+  const Keys old3 = pick(old_set, {0, 2, 3});
+  ASSERT_NO_FATAL_FAILURE(next(1, std::nullopt, registrations()));
+  for (uint64_t h = 2; h <= 5; ++h) ASSERT_NO_FATAL_FAILURE(next_justifying(h, h - 1, old3));
+  const uint64_t P = 5;
+  ASSERT_EQ(load_schedule(a.state()).pending->proposed_height, P);
+  Chain fork(genesis);
+  ASSERT_TRUE(fork.restore(entries_of(a.state()), a.head()));
+  // Main branch: 6, 7 in consecutive slots; 7 proves P final and is R.
+  ASSERT_NO_FATAL_FAILURE(next_justifying(6, P, old3));
+  ASSERT_NO_FATAL_FAILURE(next_justifying(7, 6, old3));
+  ASSERT_EQ(load_schedule(a.state()).pending->joint_from, 7u);
+  expect_refused(8, justify(7, old3), "block.bad_certificate");
+  // Fork: 6' at slot 8 certifies P, 7' at slot 9 certifies 6' (whose claim is P, 3 slots before).
+  auto produce_on_fork = [&](uint64_t slot, const BlockHeader& target, const Keys& signers) {
+    auto p = fork.produce_block({}, slot, key_of(*fork.producer_at(slot)),
+                                Chain::Justify{claim_of(target), qc_on(chain_id(), target, signers)});
+    EXPECT_TRUE(p) << p.error().name << ": " << p.error().message;
+    return p ? p->block.header : BlockHeader{};
+  };
+  const BlockHeader f6 = produce_on_fork(8, header(P), old3);
+  const BlockHeader f7 = produce_on_fork(9, f6, old3);
+  ASSERT_EQ(fork.head().height, 7u);
+  EXPECT_NE(fork.head_id(), a.head_id());
+  EXPECT_EQ(fork.final_block().height, 4u);
+  Schedule sc = load_schedule(fork.state());
+  ASSERT_TRUE(sc.pending);
+  EXPECT_EQ(sc.pending->joint_from, 0u);
+  EXPECT_FALSE(fork.head_voters().next);
+  // On the fork the old set alone still certifies 7', and a joint-looking certificate is refused.
+  auto j = fork.produce_block({}, 10, key_of(*fork.producer_at(10)),
+                              Chain::Justify{claim_of(f7), qc_on(chain_id(), f7, concat(old3, new_set))});
+  ASSERT_FALSE(j);
+  EXPECT_EQ(j.error().name, "block.bad_certificate");
+  produce_on_fork(10, f7, old3);
+  EXPECT_EQ(fork.final_block().height, 6u);  // 6' (slot 8) and 7' (slot 9): 6' is final, after P
+  EXPECT_EQ(load_schedule(fork.state()).pending->joint_from, 8u);  // the fork's own R
+  EXPECT_TRUE(fork.head_voters().next);
+}
+
 // "One member swapped" (CONSENSUS.md (c)): three bootstrap keys stand again as the signing keys
 // of approved dealers, with one new key. A key in both sets counts for both halves of a joint
 // quorum, so 3 signatures of shared keys certify in the joint phase.
