@@ -405,6 +405,20 @@ TEST_F(ConsensusTest, LongGapChargesEveryMissedSlot) {
   EXPECT_EQ(seen, public_keys(old_set));
 }
 
+// A block far in the future costs one shuffle, not one per round in between: were each round's
+// order derived from the previous one, this test would not finish (10^12 slots).
+TEST_F(ConsensusTest, FarFutureSlotIsCheckedWithoutWalkingEveryRound) {
+  ASSERT_NO_FATAL_FAILURE(next(1));
+  ASSERT_NO_FATAL_FAILURE(next_justifying(2, 1, old_set));
+  const uint64_t far = 1'000'000'000'000;
+  ASSERT_TRUE(a.producer_at(far));
+  ASSERT_NO_FATAL_FAILURE(next_justifying(far, 2, old_set));
+  uint64_t missed = 0;
+  for (const auto& k : old_set) missed += record(k.public_key()).missed;
+  EXPECT_EQ(missed, far - 3);  // slots 3 .. far-1
+  EXPECT_EQ(load_schedule(a.state()).round_start, far - (far - 1) % 4);
+}
+
 // --- 4. Justify and certificate rejections ----------------------------------------------------
 
 TEST_F(ConsensusTest, EveryJustifyAndCertificateRejection) {
@@ -727,6 +741,10 @@ TEST_F(ConsensusSetChangeTest, OneMemberSwappedSharedKeysCountForBothSets) {
   txs.push_back(make_tx(chain_id(), dev_key("foundation"), 0, kExpires, approvals));
   for (size_t i = 0; i < 4; ++i)
     txs.push_back(make_tx(chain_id(), dealers[i], 1, kExpires, {ProducerRegister{next_keys[i].public_key(), "https://x", "ID"}}));
+  // Only candidates somebody voted for are elected (kMinElectedProducers of them at least).
+  std::vector<PublicKey> candidates;
+  for (const auto& d : dealers) candidates.push_back(d.public_key());
+  txs.push_back(make_tx(chain_id(), dev_key("team"), 0, kExpires, {VoteProducers{candidates}}));
   ASSERT_NO_FATAL_FAILURE(next(1, std::nullopt, txs));
   const Keys shared = pick(old_set, {0, 1, 2});
   for (uint64_t h = 2; h <= 5; ++h) ASSERT_NO_FATAL_FAILURE(next_justifying(h, h - 1, shared));

@@ -249,7 +249,13 @@ void Controller::after_head_change(const chain::Block& block) {
     for (const auto& v : early.mapped()) (void)add_vote_locked(v);
 }
 
-core::Result<Controller::Accepted> Controller::accept_block(const chain::Block& block) {
+core::Result<Controller::Accepted> Controller::accept_block(const chain::Block& block, core::TimeMs now) {
+  // A block of a slot that has not started (one slot of clock skew allowed) is refused before
+  // any work: CONSENSUS.md votes only for slot <= now + 1, and nobody may produce ahead.
+  const uint64_t current = chain_->slot_at(now);
+  if (block.header.slot > current + 1)
+    return chain_error(ErrorCode::kBlockBadSlot, "block of slot " + std::to_string(block.header.slot) +
+                                                     " is ahead of the current slot " + std::to_string(current));
   // Signatures outside the lock, on all cores.
   if (!pool_) return core::make_error(storage::kStorageError, "node.no_pool", "no verification pool");
   if (auto bad = pool_->verify(block.transactions))

@@ -62,7 +62,8 @@ class Controller {
   // this node's branch (no fork database yet: ignored). Errors: the block's rule violations
   // (block.*, tx.*): the sender sent an invalid block.
   enum class Accepted { kApplied, kKnown, kAhead, kFork };
-  core::Result<Accepted> accept_block(const chain::Block& block);
+  // Errors also: block.bad_slot for a slot after the one following `now`'s.
+  core::Result<Accepted> accept_block(const chain::Block& block, core::TimeMs now);
   // A vote from a peer (or this node). True if it was new and valid for a known block, false if
   // it is a duplicate or for a block this node does not have yet (kept for a while).
   // Errors: finality.* (bad signature, not a voter of that block).

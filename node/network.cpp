@@ -89,7 +89,7 @@ struct Network::Impl : net::Handler {
       p2p->penalize(peer, "undecodable block: " + block.error().message);
       return false;
     }
-    auto accepted = node.accept_block(*block);
+    auto accepted = node.accept_block(*block, wall_clock_ms());
     if (!accepted) {
       p2p->penalize(peer, "invalid block " + std::to_string(block->header.height) + ": " + accepted.error().message);
       return false;

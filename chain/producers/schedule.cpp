@@ -116,38 +116,31 @@ ProducerRecord load_producer_record(const StateReader& s, const PublicKey& accou
 
 std::vector<Member> round_order(const std::vector<Member>& members, const core::Hash256& seed_base,
                                 uint64_t round_start) {
+  // From the members sorted by key, so that any round's order is computed directly: a gap of
+  // many rounds costs one shuffle, not one per round (a block far in the future is cheap to check).
+  const std::vector<Member> sorted = sorted_by_key(members);
   core::Writer w;
   w.raw(core::as_bytes("LINGJI/ROUND/v1")).fixed(seed_base).u64(round_start);
   std::vector<Member> out;
-  for (size_t i : shuffled_positions(members.size(), core::blake2b_256(w.data()))) out.push_back(members[i]);
+  for (size_t i : shuffled_positions(sorted.size(), core::blake2b_256(w.data()))) out.push_back(sorted[i]);
   return out;
 }
 
-Rolled roll_to_slot(Schedule& sc, uint64_t from_slot, uint64_t slot, const core::Hash256& seed_base,
-                    size_t max_listed) {
+Rolled roll_to_slot(Schedule& sc, uint64_t from_slot, uint64_t slot, const core::Hash256& seed_base) {
   Rolled out;
   if (sc.producers.empty()) return out;
-  for (uint64_t t = from_slot; t < slot;) {
-    if (t >= sc.round_end()) {
-      sc.round_start = sc.round_end();
-      sc.producers = round_order(sc.producers, seed_base, sc.round_start);
-      ++out.rounds_started;
-      continue;
-    }
-    if (out.skipped.size() >= max_listed && t == sc.round_start && slot >= sc.round_end()) {
-      // A whole round with nobody producing: count it, do not list it.
-      ++out.unlisted_full_rounds;
-      t = sc.round_end();
-      continue;
-    }
-    out.skipped.push_back(sc.at(t));
-    ++t;
-  }
-  while (slot >= sc.round_end()) {
-    sc.round_start = sc.round_end();
-    sc.producers = round_order(sc.producers, seed_base, sc.round_start);
-    ++out.rounds_started;
-  }
+  const uint64_t n = sc.producers.size();
+  uint64_t t = std::max(from_slot, sc.round_start);
+  // The rest of the current round, slot by slot.
+  for (; t < slot && t < sc.round_end(); ++t) out.skipped.push_back(sc.at(t));
+  if (slot < sc.round_end()) return out;
+  // Whole rounds in between are only counted; the round holding `slot` is listed up to it.
+  const uint64_t slot_round = sc.round_start + (slot - sc.round_start) / n * n;
+  if (t < slot_round) out.unlisted_full_rounds = (slot_round - std::max(t, sc.round_end())) / n;
+  out.rounds_started = (slot_round - sc.round_start) / n;
+  sc.round_start = slot_round;
+  sc.producers = round_order(sc.producers, seed_base, sc.round_start);
+  for (t = sc.round_start; t < slot && t >= from_slot; ++t) out.skipped.push_back(sc.at(t));
   return out;
 }
 
@@ -180,8 +173,9 @@ void record_votes(StateOverlay& s, const std::vector<Member>& voters) {
 void maybe_propose(const State& parent_state, StateOverlay& s, Schedule& sc, uint64_t height) {
   if (sc.pending) return;
   std::vector<Member> elected;
-  for (const auto& c : elect(parent_state, kMaxActiveProducers)) elected.push_back({c.account, c.producer.signing_key});
-  if (elected.empty() || same_keys(elected, sc.producers)) return;
+  for (const auto& c : elect(parent_state, kMaxActiveProducers))
+    if (c.producer.votes.units() > 0) elected.push_back({c.account, c.producer.signing_key});
+  if (elected.size() < kMinElectedProducers || same_keys(elected, sc.producers)) return;
   store_generation(s, sc.generation + 1, elected);
   sc.pending = PendingSet{sc.generation + 1, std::move(elected), height, 0};
 }

@@ -69,17 +69,18 @@ ProducerRecord load_producer_record(const StateReader& s, const PublicKey& accou
 
 // Moves the schedule forward to the round holding `slot` (later rounds keep the set and get a
 // new order from seed_base and their first slot).
-// Returns the producers of the slots in [from_slot, slot) in order (missed slots when from_slot is
-// the parent's slot + 1), at most max_listed of them; the rest only counted.
+// Returns the producers of the slots in [from_slot, slot) (missed slots when from_slot is the
+// parent's slot + 1): those of the first and the last round listed, the whole rounds between
+// only counted. O(set size) whatever the gap.
 struct Rolled {
   std::vector<Member> skipped;
-  uint64_t unlisted_full_rounds = 0;  // whole rounds skipped beyond max_listed: every member missed each
+  uint64_t unlisted_full_rounds = 0;  // whole rounds with no block: every member missed one in each
   uint64_t rounds_started = 0;        // > 0: slot opens a new round (the election runs)
 };
-Rolled roll_to_slot(Schedule& schedule, uint64_t from_slot, uint64_t slot, const core::Hash256& seed_base,
-                    size_t max_listed = 4 * kMaxActiveProducers);
+Rolled roll_to_slot(Schedule& schedule, uint64_t from_slot, uint64_t slot, const core::Hash256& seed_base);
 
-// The order of one round: the members shuffled by BLAKE2b(seed_base || round_start).
+// The order of one round: the members, sorted by signing key, shuffled by
+// BLAKE2b("LINGJI/ROUND/v1" || seed_base || round_start); the same for any history.
 std::vector<Member> round_order(const std::vector<Member>& members, const core::Hash256& seed_base,
                                 uint64_t round_start);
 
@@ -89,8 +90,14 @@ void record_block(StateOverlay& s, const Rolled& rolled, const Schedule& schedul
                   uint64_t height, uint64_t slot);
 void record_votes(StateOverlay& s, const std::vector<Member>& voters);
 
-// Runs the election of a new round: if the elected keys differ from the active (and no generation
-// is pending), makes them pending, proposed at `height`. No-op while no candidate is elected.
+// An elected set replaces the bootstrap producers only once it has at least this many members
+// with votes: fewer cannot tolerate one faulty producer (n >= 3f + 1), and a candidate nobody
+// voted for must not take the chain over.
+inline constexpr size_t kMinElectedProducers = 4;
+
+// Runs the election of a new round: if the elected keys (candidates with votes > 0, at least
+// kMinElectedProducers of them) differ from the active set and no generation is pending, makes
+// them pending, proposed at `height`.
 // The pending generation's members are written to s ('G' record) for the joint certificates.
 void maybe_propose(const State& parent_state, StateOverlay& s, Schedule& schedule, uint64_t height);
 
