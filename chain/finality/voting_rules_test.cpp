@@ -94,7 +94,7 @@ TEST(VotingRulesTest, ConflictingBlockWithNewerJustifyIsAcceptedAndMovesTheLock)
 TEST(VotingRulesTest, ExtendingTheLockWithOldJustifyIsAccepted) {
   SafetyState s = after(after(kFresh, kA, true), kB, true);  // locked on A
   BlockRef d = block(7, "D", kA, kGenesis);  // extends A, justify older than the lock
-  const CastVote& c = cast(decide_vote(s, d, true));
+  const CastVote c = cast(decide_vote(s, d, true));  // a copy: the decision is a temporary
   EXPECT_EQ(c.next.lock_id, kA.id);
 }
 
