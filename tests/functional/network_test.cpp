@@ -95,6 +95,8 @@ TEST(Network, FourProducerNodesAgreeFinalizeAndAFifthNodeSyncsFromZero) {
                    false);
   const uint64_t target = info(*nodes[0])["head_height"].get<uint64_t>() + 2;
   wait_until([&] { return info(late)["head_height"].get<uint64_t>() >= target; }, "the late node to catch up");
+  // Either node may be a few milliseconds ahead of the other: compare once both have the block.
+  wait_until([&] { return info(*nodes[0])["head_height"].get<uint64_t>() >= target; }, "node 0 at the target");
   EXPECT_EQ(late.get("/v1/blocks/" + std::to_string(target))["id"],
             nodes[0]->get("/v1/blocks/" + std::to_string(target))["id"]);
   EXPECT_EQ(late.get(account)["free"], "7.00000000");
