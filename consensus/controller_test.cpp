@@ -154,3 +154,72 @@ TEST_F(ControllerTest, ListingDeclaredOnceByTheFoundation) {
 
 }  // namespace
 }  // namespace lingji::consensus
+
+namespace lingji::consensus {
+namespace {
+
+// Two controllers, each with one of the two genesis producers: blocks and votes passed by hand
+// (what node/network.cpp does over TCP) give certificates of both votes and two-chain finality.
+TEST(ControllerVotingTest, PeersBlocksAndVotesMakeCertificatesAndFinality) {
+  using namespace lingji::chain;
+  Genesis g = testing::dev_genesis(kT0);
+  g.producers = {dev_key("p0").public_key(), dev_key("p1").public_key()};
+  const auto base = std::filesystem::temp_directory_path() / ("lingji-ctl-votes-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  std::unique_ptr<Controller> nodes[2];
+  std::vector<finality::SignedVote> outbox[2];
+  for (int i = 0; i < 2; ++i) {
+    ControllerOptions o;
+    o.data_dir = base / std::to_string(i);
+    o.genesis = g;
+    o.producer_key = dev_key("p" + std::to_string(i));
+    auto opened = Controller::open(std::move(o));
+    ASSERT_TRUE(opened) << opened.error().message;
+    nodes[i] = std::move(*opened);
+    nodes[i]->set_vote_listener([&outbox, i](const finality::SignedVote& v) { outbox[i].push_back(v); });
+  }
+  auto schedule_key = [&](uint64_t slot) {
+    return *nodes[0]->read([&](const Chain& c, const storage::BlockStore&) { return c.producer_at(slot); });
+  };
+  auto deliver_votes = [&] {
+    for (int from = 0; from < 2; ++from) {
+      for (const auto& v : outbox[from]) ASSERT_TRUE(nodes[1 - from]->add_vote(v));
+      outbox[from].clear();
+    }
+  };
+  for (uint64_t slot = 1; slot <= 6; ++slot) {
+    const int p = schedule_key(slot) == dev_key("p0").public_key() ? 0 : 1;
+    auto block = nodes[p]->produce(kT0 + 1000 * slot);
+    ASSERT_TRUE(block) << block.error().message;
+    if (slot >= 2) {
+      ASSERT_TRUE(block->justify_qc) << "slot " << slot;
+      EXPECT_EQ(block->justify_qc->signers.size(), 2u);  // quorum(2) = 2: both votes counted
+    }
+    auto accepted = nodes[1 - p]->accept_block(*block, kT0 + 1000 * slot);
+    ASSERT_TRUE(accepted) << accepted.error().message;
+    EXPECT_EQ(*accepted, Controller::Accepted::kApplied);
+    EXPECT_EQ(*nodes[1 - p]->accept_block(*block, kT0 + 1000 * slot), Controller::Accepted::kKnown);
+    deliver_votes();
+  }
+  for (auto& n : nodes) {
+    auto [head, fin] = n->read([](const Chain& c, const storage::BlockStore&) {
+      return std::pair{c.head().height, c.final_block().height};
+    });
+    EXPECT_EQ(head, 6u);
+    EXPECT_EQ(fin, 4u);  // two blocks behind the head
+  }
+  // A block of a slot that has not started is refused before any work.
+  auto early = nodes[0]->read([](const Chain& c, const storage::BlockStore&) { return c.head(); });
+  Block future;
+  future.header = early;
+  future.header.height = early.height + 1;
+  future.header.slot = 100;
+  auto refused = nodes[0]->accept_block(future, kT0 + 7000);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().name, "block.bad_slot");
+  for (auto& n : nodes) n.reset();
+  std::filesystem::remove_all(base);
+}
+
+}  // namespace
+}  // namespace lingji::consensus
