@@ -42,11 +42,6 @@ void StateOverlay::rollback() {
   commit();
 }
 
-void StateOverlay::absorb(StateOverlay&& child) {
-  for (auto& [k, v] : child.writes_) writes_.insert_or_assign(k, std::move(v));
-  child.writes_.clear();
-}
-
 const Bytes* State::get(ByteView key) const {
   auto it = kv_.find(key);
   return it == kv_.end() ? nullptr : &it->second;

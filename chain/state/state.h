@@ -71,8 +71,6 @@ class StateOverlay : public StateReader {
   const Bytes* get(ByteView key) const override;
   void put(Bytes key, Bytes value) { write(std::move(key), std::move(value)); }
   void erase(Bytes key) { write(std::move(key), std::nullopt); }
-  // Moves a child overlay's writes into this one. Requires: the child was built on this overlay.
-  void absorb(StateOverlay&& child);
   const ChangeSet& writes() const { return writes_; }
   // Requires: no savepoint open.
   ChangeSet take_writes() { return std::move(writes_); }
