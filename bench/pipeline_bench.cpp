@@ -229,7 +229,7 @@ void produce_and_commit(chain::Chain& c, storage::BlockStore& store, const std::
     die("block " + std::to_string(index + 1) + " left out a transaction: " + produced.rejected.front().second.message);
   bench::ScopedTimer t(r.commit);
   const double cpu = bench::thread_cpu_seconds();
-  if (auto st = store.commit_block(produced.block, produced.changes.writes); !st) die(st.error().message);
+  if (auto st = store.commit_block(produced.block, produced.changes.writes, produced.changes.undo); !st) die(st.error().message);
   r.commit_cpu += bench::thread_cpu_seconds() - cpu;
 }
 

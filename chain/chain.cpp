@@ -14,6 +14,7 @@ Chain::Chain(Genesis genesis) : genesis_(std::move(genesis)), chain_id_(genesis_
   head_.height = 0;
   head_.timestamp = genesis_.genesis_time;
   head_.state_root = state_.root();
+  genesis_header_ = head_;
 }
 
 core::Status Chain::restore(const std::vector<std::pair<Bytes, Bytes>>& entries, const BlockHeader& head) {
@@ -182,7 +183,7 @@ core::Result<Chain::Produced> Chain::produce_block(const std::vector<SignedTrans
   h.tx_root = transactions_root(out.block.transactions);
   h.tx_count = static_cast<uint32_t>(out.block.transactions.size());
   out.changes.writes = block_state.take_writes();
-  (void)state_.apply(out.changes.writes, /*with_undo=*/false);
+  out.changes.undo = state_.apply(out.changes.writes);
   h.state_root = state_.root();
   out.block.sign(chain_id_, key);
   head_ = h;
@@ -221,6 +222,17 @@ core::Result<BlockChanges> Chain::apply_block(const Block& block, bool signature
   }
   head_ = h;
   return changes;
+}
+
+core::Status Chain::pop_head(const ChangeSet& undo, const BlockHeader& parent) {
+  if (head_.height == 0) return chain_error(ErrorCode::kBlockBadHeight, "the genesis cannot be popped");
+  if (parent.height + 1 != head_.height || (parent.height == 0 ? chain_id_ : parent.id()) != head_.previous)
+    return chain_error(ErrorCode::kBlockBadPrevious, "that header is not the head's parent");
+  (void)state_.apply(undo, /*with_undo=*/false);
+  if (state_.root() != parent.state_root)
+    return chain_error(ErrorCode::kBlockBadStateRoot, "the undo set does not restore the parent's state root");
+  head_ = parent;
+  return core::Ok();
 }
 
 core::Status Chain::check_against_head(const SignedTransaction& tx, TimeMs time) const {

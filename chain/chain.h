@@ -16,8 +16,7 @@
 
 namespace lingji::chain {
 
-// The writes of one applied block and the previous values they replaced (undo is left empty
-// for a block this node produced).
+// The writes of one applied block and the previous values they replaced (what pop_head needs).
 struct BlockChanges {
   ChangeSet writes;
   ChangeSet undo;
@@ -80,6 +79,14 @@ class Chain {
   // checked every transaction signature (in parallel); the block signature is always checked.
   [[nodiscard]] core::Result<BlockChanges> apply_block(const Block& block, bool signatures_verified);
 
+  // Takes the head block off: undo is its BlockChanges::undo and parent its parent's header
+  // (genesis_header() for height 1). A fork switch (consensus/) pops blocks down to the common
+  // ancestor this way. Errors: block.bad_previous when parent is not the head's parent,
+  // block.bad_state_root when undo does not restore the parent's state (the state is then
+  // damaged: the caller must stop).
+  [[nodiscard]] core::Status pop_head(const ChangeSet& undo, const BlockHeader& parent);
+  const BlockHeader& genesis_header() const { return genesis_header_; }
+
   // Would tx apply on top of the head state at `time`? (for the mempool; changes nothing)
   [[nodiscard]] core::Status check_against_head(const SignedTransaction& tx, TimeMs time) const;
 
@@ -93,6 +100,7 @@ class Chain {
   Hash256 chain_id_;
   State state_;
   BlockHeader head_;
+  BlockHeader genesis_header_;  // height 0: the genesis time and state root
 };
 
 }  // namespace lingji::chain

@@ -236,6 +236,9 @@ void Controller::after_head_change(const chain::Block& block) {
   const auto& h = chain_->head();
   if (next_justify_ && next_justify_->claim.slot <= h.justify.slot) next_justify_.reset();
   const uint64_t final_height = chain_->final_block().height;
+  fork_db_.prune(final_height);
+  if (auto st = store_->prune_undo(final_height); !st)
+    std::fprintf(stderr, "lingjid: cannot prune undo records: %s\n", st.error().message.c_str());
   for (auto it = builders_.begin(); it != builders_.end();) {
     if (it->second.vote().height <= final_height) it = builders_.erase(it);
     else ++it;
@@ -265,26 +268,117 @@ core::Result<Controller::Accepted> Controller::accept_block(const chain::Block& 
     std::lock_guard lock(mu_);
     const auto& head = chain_->head();
     const uint64_t height = block.header.height;
-    if (height <= head.height) {
-      auto stored = store_->header_at(height);
-      if (stored && stored->id() == block.header.id()) return Accepted::kKnown;
-      return Accepted::kFork;
+    const core::Hash256 id = block.header.id();
+    if (on_branch(height, id) || fork_db_.contains(id)) return Accepted::kKnown;
+    if (height <= chain_->final_block().height) return Accepted::kStale;
+    if (block.header.previous == chain_->head_id()) {
+      if (auto st = apply_and_store(block); !st) return st.error();
+      after_head_change(block);
+      rebuild_pending(block.header.timestamp);
+    } else {
+      if (height == 0) return Accepted::kStale;
+      const bool parent_known = on_branch(height - 1, block.header.previous) || fork_db_.contains(block.header.previous);
+      if (!parent_known) return height > head.height + 1 ? Accepted::kAhead : Accepted::kUnknownParent;
+      // A competing branch. Only a producer's signed block is kept (anyone else's would be a
+      // free way to fill the fork database); the rest is checked if the node switches to it.
+      if (!chain::is_producer_key(chain_->state(), block.header.producer))
+        return chain_error(ErrorCode::kBlockWrongProducer, "block signed by a key that is no producer's");
+      if (!block.verify_signature(chain_->chain_id()))
+        return chain_error(ErrorCode::kBlockBadSignature, "bad block signature");
+      if (!fork_db_.add(block)) return Accepted::kStale;
+      // Follow the highest quorum certificate; on equal certificates, the longer branch.
+      const auto rank = [](const chain::BlockHeader& h) { return std::pair(h.justify.slot, h.height); };
+      if (rank(block.header) <= rank(head)) return Accepted::kFork;
+      auto switched = switch_to(id, now);
+      if (!switched) return switched.error();
+      if (!*switched) return Accepted::kFork;
     }
-    if (height > head.height + 1) return Accepted::kAhead;
-    if (block.header.previous != chain_->head_id()) return Accepted::kFork;
-    auto changes = chain_->apply_block(block, /*signatures_verified=*/true);
-    if (!changes) return changes.error();
-    if (auto st = store_->commit_block(block, changes->writes); !st) {
-      std::fprintf(stderr, "lingjid: fatal: cannot store block %llu: %s\n",
-                   static_cast<unsigned long long>(height), st.error().message.c_str());
-      std::abort();
-    }
-    after_head_change(block);
-    rebuild_pending(block.header.timestamp);
     vote = vote_on_head();
   }
   send_vote(vote);
   return Accepted::kApplied;
+}
+
+bool Controller::on_branch(uint64_t height, const core::Hash256& id) const {
+  if (height == 0) return id == chain_->chain_id();
+  if (height > chain_->head().height) return false;
+  auto h = store_->header_at(height);
+  return h && h->id() == id;
+}
+
+core::Status Controller::apply_and_store(const chain::Block& block) {
+  auto changes = chain_->apply_block(block, /*signatures_verified=*/true);
+  if (!changes) return changes.error();
+  if (auto st = store_->commit_block(block, changes->writes, changes->undo); !st) {
+    // Memory is now ahead of disk; stopping keeps the promise that a served block is stored.
+    std::fprintf(stderr, "lingjid: fatal: cannot store block %llu: %s\n",
+                 static_cast<unsigned long long>(block.header.height), st.error().message.c_str());
+    std::abort();
+  }
+  return core::Ok();
+}
+
+chain::Block Controller::pop_and_unstore() {
+  const uint64_t height = chain_->head().height;
+  auto fatal = [&](const std::string& why) {
+    std::fprintf(stderr, "lingjid: fatal: cannot pop block %llu: %s\n", static_cast<unsigned long long>(height),
+                 why.c_str());
+    std::abort();
+  };
+  auto undo = store_->undo_at(height);
+  if (!undo) fatal("its undo record is missing");
+  auto parent = height == 1 ? std::optional(chain_->genesis_header()) : store_->header_at(height - 1);
+  if (!parent) fatal("its parent's header is missing");
+  if (auto st = chain_->pop_head(*undo, *parent); !st) fatal(st.error().message);
+  auto popped = store_->pop_head();
+  if (!popped) fatal(popped.error().message);
+  return std::move(*popped);
+}
+
+core::Result<bool> Controller::switch_to(const core::Hash256& tip, core::TimeMs now) {
+  // The branch, from the tip down to the first block whose parent is on the followed branch.
+  std::vector<chain::Block> branch;
+  for (const chain::Block* b = fork_db_.find(tip); b; b = fork_db_.find(b->header.previous)) branch.push_back(*b);
+  std::reverse(branch.begin(), branch.end());
+  const uint64_t ancestor = branch.front().header.height - 1;
+  if (!on_branch(ancestor, branch.front().header.previous)) return false;  // (fork database inconsistent)
+  if (ancestor < chain_->final_block().height) {
+    fork_db_.erase_with_descendants(branch.front().header.id());  // it conflicts with a final block
+    return false;
+  }
+  std::vector<chain::Block> popped;
+  while (chain_->head().height > ancestor) popped.push_back(pop_and_unstore());
+  std::reverse(popped.begin(), popped.end());
+  for (size_t i = 0; i < branch.size(); ++i) {
+    if (auto st = apply_and_store(branch[i]); !st) {
+      // The branch is invalid from here: go back to the blocks this node followed.
+      fork_db_.erase_with_descendants(branch[i].header.id());
+      for (size_t j = i; j > 0; --j) (void)pop_and_unstore();
+      for (const auto& b : popped)
+        if (auto back = apply_and_store(b); !back) {
+          std::fprintf(stderr, "lingjid: fatal: cannot re-apply block %llu after a failed switch: %s\n",
+                       static_cast<unsigned long long>(b.header.height), back.error().message.c_str());
+          std::abort();
+        }
+      return st.error();
+    }
+    fork_db_.erase(branch[i].header.id());
+  }
+  std::fprintf(stderr, "lingjid: switched to the branch of block %llu (%s): popped %zu blocks, applied %zu\n",
+               static_cast<unsigned long long>(branch.back().header.height), tip.hex().substr(0, 12).c_str(),
+               popped.size(), branch.size());
+  // The blocks left behind may still win later; their transactions go back to the mempool.
+  for (const auto& b : branch)
+    for (const auto& tx : b.transactions) mempool_->remove(tx.id());
+  after_head_change(branch.back());
+  if (next_justify_ && !on_branch(next_justify_->claim.height, next_justify_->claim.block_id)) next_justify_.reset();
+  rebuild_pending(chain_->head().timestamp);
+  for (auto& b : popped) {
+    for (const auto& tx : b.transactions)
+      if (!store_->find_transaction(tx.id())) (void)submit_locked(tx, now);
+    (void)fork_db_.add(std::move(b));
+  }
+  return true;
 }
 
 std::vector<core::Bytes> Controller::blocks_from(uint64_t from, size_t max_blocks, size_t max_bytes) const {
@@ -314,7 +408,7 @@ core::Result<chain::Block> Controller::produce(core::TimeMs time) {
     auto result = chain_->produce_block(candidates, slot, *producer_key_, next_justify_);
     if (!result) return result.error();
     auto& produced = *result;
-    if (auto st = store_->commit_block(produced.block, produced.changes.writes); !st) {
+    if (auto st = store_->commit_block(produced.block, produced.changes.writes, produced.changes.undo); !st) {
       // Memory is now ahead of disk; stopping keeps the promise that a served block is stored.
       std::fprintf(stderr, "lingjid: fatal: cannot store block %llu: %s\n",
                    static_cast<unsigned long long>(produced.block.header.height), st.error().message.c_str());

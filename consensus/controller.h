@@ -18,6 +18,7 @@
 
 #include "chain/chain.h"
 #include "chain/finality/voting_rules.h"
+#include "consensus/fork_db.h"
 #include "consensus/mempool.h"
 #include "consensus/verify_pool.h"
 #include "storage/block_store.h"
@@ -57,11 +58,19 @@ class Controller {
   // Why this node's key does not vote, or empty when it does (a lost or damaged safety file).
   std::string voting_disabled_reason() const;
 
-  // A block from a peer. kApplied: it extended the head and is stored (and voted on);
-  // kKnown: already stored; kAhead: it is above head + 1 (sync first); kFork: it does not extend
-  // this node's branch (no fork database yet: ignored). Errors: the block's rule violations
-  // (block.*, tx.*): the sender sent an invalid block.
-  enum class Accepted { kApplied, kKnown, kAhead, kFork };
+  // A block from a peer.
+  //   kApplied: the head changed: the block extended it, or its branch has the higher quorum
+  //             certificate and the node switched to it (popping blocks down to the common
+  //             ancestor, never below the last final block); the new head is stored and voted on.
+  //   kKnown:   already stored or waiting in the fork database.
+  //   kFork:    a competing branch that is not better: kept in the fork database.
+  //   kAhead:   above head + 1 with an unknown parent: sync from head + 1.
+  //   kUnknownParent: at most head + 1 but its parent is unknown: its branch left this one below
+  //             the head; sync from the last final block.
+  //   kStale:   at or below the last final block but not on this branch (or the fork database is
+  //             full): dropped.
+  // Errors: the block's rule violations (block.*, tx.*): the sender sent an invalid block.
+  enum class Accepted { kApplied, kKnown, kFork, kAhead, kUnknownParent, kStale };
   // Errors also: block.bad_slot for a slot after the one following `now`'s.
   core::Result<Accepted> accept_block(const chain::Block& block, core::TimeMs now);
   // A vote from a peer (or this node). True if it was new and valid for a known block, false if
@@ -105,6 +114,15 @@ class Controller {
   // Drops what every node forgets once a block is applied: included transactions, and
   // certificates no longer newer than the head's justify.
   void after_head_change(const chain::Block& block);
+  // Is the block with this id at this height on the followed branch (the genesis at height 0)?
+  bool on_branch(uint64_t height, const core::Hash256& id) const;
+  // Applies a block on top of the head and stores it (stops the process if the store fails).
+  core::Status apply_and_store(const chain::Block& block);
+  // Pops the head block off the chain and the store (stops the process on a damaged store).
+  chain::Block pop_and_unstore();
+  // Follows the branch ending at `tip` (a fork database block) if it is allowed; true if it did.
+  // Errors: a block of that branch is invalid (the branch is dropped, the head is unchanged).
+  core::Result<bool> switch_to(const core::Hash256& tip, core::TimeMs now);
 
   mutable std::mutex mu_;
   std::unique_ptr<storage::BlockStore> store_;
@@ -128,6 +146,8 @@ class Controller {
   std::function<void(const chain::finality::SignedVote&)> vote_listener_;
   std::function<void(core::ByteView)> tx_listener_;
   std::unique_ptr<VerifyPool> pool_;  // transaction signatures of peers' blocks
+  // Competing branches' blocks (their transaction signatures already verified).
+  ForkDb fork_db_{4096, 512u << 20};
 };
 
 // Re-applies every stored block from genesis, checking signatures (on all cores), every rule

@@ -221,5 +221,134 @@ TEST(ControllerVotingTest, PeersBlocksAndVotesMakeCertificatesAndFinality) {
   std::filesystem::remove_all(base);
 }
 
+
+// Four producers, one per node. Node 3 is cut off for a while: the three others keep
+// finalizing while node 3 builds a branch of its own in its slots. When the link heals, node 3
+// switches to the majority's branch (it has the higher certificate), the transaction of its
+// orphaned block goes back to its mempool, and the majority keeps its head (node 3's blocks
+// wait in their fork databases). A final block is never reverted.
+TEST(ControllerForkTest, APartitionedNodeSwitchesToTheMajorityBranchWhenItHeals) {
+  using namespace lingji::chain;
+  constexpr int kNodes = 4;
+  Genesis g = testing::dev_genesis(kT0);
+  g.producers.clear();
+  for (int i = 0; i < kNodes; ++i) g.producers.push_back(dev_key("p" + std::to_string(i)).public_key());
+  const auto base = std::filesystem::temp_directory_path() / ("lingji-ctl-fork-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  std::unique_ptr<Controller> nodes[kNodes];
+  std::vector<finality::SignedVote> outbox[kNodes];
+  for (int i = 0; i < kNodes; ++i) {
+    ControllerOptions o;
+    o.data_dir = base / std::to_string(i);
+    o.genesis = g;
+    o.producer_key = dev_key("p" + std::to_string(i));
+    auto opened = Controller::open(std::move(o));
+    ASSERT_TRUE(opened) << opened.error().message;
+    nodes[i] = std::move(*opened);
+    nodes[i]->set_vote_listener([&outbox, i](const finality::SignedVote& v) { outbox[i].push_back(v); });
+  }
+  bool partitioned = false;
+  auto linked = [&](int a, int b) { return !partitioned || (a < 3 && b < 3); };
+  auto head_of = [&](int i) {
+    return nodes[i]->read([](const Chain& c, const storage::BlockStore&) {
+      return std::tuple{c.head().height, c.head_id(), c.final_block().height, c.final_block().id};
+    });
+  };
+  auto deliver_votes = [&] {
+    for (int round = 0; round < 2; ++round)  // a vote can make a node vote in turn
+      for (int from = 0; from < kNodes; ++from) {
+        auto out = std::move(outbox[from]);
+        outbox[from].clear();
+        for (const auto& v : out)
+          for (int to = 0; to < kNodes; ++to)
+            if (to != from && linked(from, to)) (void)nodes[to]->add_vote(v);
+      }
+  };
+  auto producer_of = [&](int viewer, uint64_t slot) {
+    const auto key = *nodes[viewer]->read([&](const Chain& c, const storage::BlockStore&) { return c.producer_at(slot); });
+    int p = 0;
+    while (dev_key("p" + std::to_string(p)).public_key() != key) ++p;
+    return p;
+  };
+  // The block of `slot` by its producer in node 0's view, sent to every node linked to it.
+  auto run_slot = [&](uint64_t slot) {
+    const TimeMs t = kT0 + 1000 * slot;
+    const int p = producer_of(0, slot);
+    if (!linked(0, p)) return;  // cut off: a missed slot on the majority's branch
+    auto block = nodes[p]->produce(t);
+    ASSERT_TRUE(block) << "slot " << slot << ": " << block.error().message;
+    for (int j = 0; j < kNodes; ++j) {
+      if (j == p || !linked(p, j)) continue;
+      auto accepted = nodes[j]->accept_block(*block, t);
+      ASSERT_TRUE(accepted) << accepted.error().message;
+    }
+    deliver_votes();
+  };
+  // During the partition the branches' schedules differ (a round's order is seeded with the
+  // branch's last final block): node 3 produces in its own view's slots, alone.
+  uint64_t slot = 1;
+  for (; slot <= 8; ++slot) run_slot(slot);
+  const auto [h_before, id_before, f_before, fid_before] = head_of(3);
+  EXPECT_EQ(std::get<0>(head_of(0)), h_before);
+  partitioned = true;
+  const PublicKey bob = dev_key("bob").public_key();
+  auto tx = testing::make_transfer(g.chain_id(), dev_key("dev"), bob, Amount::ct(3), 0, kT0 + 3'600'000);
+  ASSERT_TRUE(nodes[3]->submit(tx.bytes(), kT0 + 1000 * slot));
+  std::vector<Block> orphaned;
+  for (; slot <= 24; ++slot) {
+    if (producer_of(3, slot) == 3) {
+      auto alone = nodes[3]->produce(kT0 + 1000 * slot);
+      ASSERT_TRUE(alone) << alone.error().message;
+      orphaned.push_back(*alone);
+      outbox[3].clear();
+    }
+    run_slot(slot);
+  }
+  const auto [h3, id3, f3, fid3] = head_of(3);
+  const auto [h0, id0, f0, fid0] = head_of(0);
+  EXPECT_LE(f3, h_before) << "nothing the cut-off node made alone is final";
+  EXPECT_GT(f0, f_before + 5) << "three of four keep finalizing";
+  EXPECT_GT(h3, h_before);
+  EXPECT_NE(id3, id0);
+  EXPECT_EQ(nodes[3]->transaction_status(tx.id()).state, TxState::kCommitted);
+
+  // Heal: node 3 syncs the majority's blocks from its last final block on, as a peer would send them.
+  const TimeMs heal = kT0 + 1000 * slot;
+  std::vector<Controller::Accepted> outcomes;
+  for (const auto& bytes : nodes[0]->blocks_from(f3 + 1, 1000, 64 << 20)) {
+    auto block = Block::decode(bytes);
+    ASSERT_TRUE(block);
+    auto accepted = nodes[3]->accept_block(*block, heal);
+    ASSERT_TRUE(accepted) << accepted.error().message;
+    outcomes.push_back(*accepted);
+  }
+  EXPECT_NE(std::find(outcomes.begin(), outcomes.end(), Controller::Accepted::kFork), outcomes.end());
+  EXPECT_EQ(outcomes.back(), Controller::Accepted::kApplied);
+  EXPECT_EQ(head_of(3), head_of(0));
+  // The orphaned block's transaction waits again; the majority's store never saw it.
+  EXPECT_EQ(nodes[3]->transaction_status(tx.id()).state, TxState::kPending);
+  EXPECT_EQ(nodes[0]->transaction_status(tx.id()).state, TxState::kUnknown);
+  // Node 3's old blocks reach the majority: kept aside, never followed.
+  const auto majority_head = head_of(0);
+  ASSERT_FALSE(orphaned.empty());
+  for (const auto& b : orphaned) {
+    auto accepted = nodes[0]->accept_block(b, heal);
+    ASSERT_TRUE(accepted) << accepted.error().message;
+    EXPECT_TRUE(*accepted == Controller::Accepted::kFork || *accepted == Controller::Accepted::kStale);
+  }
+  EXPECT_EQ(head_of(0), majority_head);
+
+  // Connected again: the chain goes on, everyone finalizes, node 3's transaction is committed.
+  partitioned = false;
+  for (int i = 0; i < 12; ++i, ++slot) run_slot(slot);
+  for (int i = 0; i < kNodes; ++i) {
+    EXPECT_EQ(head_of(i), head_of(0)) << "node " << i;
+    EXPECT_GT(std::get<2>(head_of(i)), f0);
+    EXPECT_EQ(nodes[i]->transaction_status(tx.id()).state, TxState::kCommitted) << "node " << i;
+  }
+  for (auto& n : nodes) n.reset();
+  std::filesystem::remove_all(base);
+}
+
 }  // namespace
 }  // namespace lingji::consensus

@@ -38,6 +38,7 @@ struct Network::Impl : net::Handler {
   std::unique_ptr<net::P2p> p2p;
   std::mutex sync_mu;
   std::map<net::PeerId, bool> syncing;  // a get_blocks is outstanding to this peer
+  std::map<net::PeerId, uint64_t> sync_from;  // the height the last get_blocks asked from
 
   explicit Impl(consensus::Controller& n) : node(n) {}
 
@@ -52,15 +53,27 @@ struct Network::Impl : net::Handler {
     return node.read([](const chain::Chain& c, const storage::BlockStore&) { return c.head().height; });
   }
 
-  void request_blocks(net::PeerId peer) {
+  uint64_t final_height() const {
+    return node.read([](const chain::Chain& c, const storage::BlockStore&) { return c.final_block().height; });
+  }
+
+  // Asks the peer for its blocks from height `from` (its branch's, in order); one request per
+  // peer is outstanding at a time.
+  void request_blocks(net::PeerId peer, uint64_t from) {
     {
       std::lock_guard lock(sync_mu);
       if (syncing[peer]) return;
       syncing[peer] = true;
+      sync_from[peer] = from;
     }
     core::Writer w;
-    w.u64(head_height() + 1).u32(kSyncBatchBlocks);
+    w.u64(from).u32(kSyncBatchBlocks);
     (void)p2p->send(peer, kGetBlocks, w.take());
+  }
+  void request_blocks(net::PeerId peer) { request_blocks(peer, head_height() + 1); }
+  uint64_t requested_from(net::PeerId peer) {
+    std::lock_guard lock(sync_mu);
+    return sync_from[peer];
   }
 
   void on_connected(const net::PeerInfo& peer) override {
@@ -79,33 +92,42 @@ struct Network::Impl : net::Handler {
   void on_disconnected(net::PeerId peer, const std::string& reason) override {
     std::lock_guard lock(sync_mu);
     syncing.erase(peer);
+    sync_from.erase(peer);
     spdlog::info("peer {} disconnected: {}", peer, reason);
   }
 
-  // Applies one block from a peer; false if the peer must be penalized.
-  bool take_block(net::PeerId peer, core::ByteView bytes, bool gossip) {
+  enum class Taken { kOk, kUnknownParent, kInvalid };
+  // Applies one block from a peer (its height goes to *height); kInvalid: the peer was penalized.
+  Taken take_block(net::PeerId peer, core::ByteView bytes, bool gossip, uint64_t* height = nullptr) {
     auto block = chain::Block::decode(bytes);
     if (!block) {
       p2p->penalize(peer, "undecodable block: " + block.error().message);
-      return false;
+      return Taken::kInvalid;
     }
+    if (height) *height = block->header.height;
     auto accepted = node.accept_block(*block, wall_clock_ms());
     if (!accepted) {
       p2p->penalize(peer, "invalid block " + std::to_string(block->header.height) + ": " + accepted.error().message);
-      return false;
+      return Taken::kInvalid;
     }
     switch (*accepted) {
       case consensus::Controller::Accepted::kApplied:
+      case consensus::Controller::Accepted::kFork:  // others should see the competing branch too
         if (gossip) (void)p2p->broadcast(kBlock, core::Bytes(bytes.begin(), bytes.end()), peer);
         break;
       case consensus::Controller::Accepted::kAhead:
         if (gossip) request_blocks(peer);
         break;
+      case consensus::Controller::Accepted::kUnknownParent:
+        // The peer's branch left this node's below the head: fetch it from the last final block
+        // (the fork database keeps it, and the node switches if it has the higher certificate).
+        if (gossip) request_blocks(peer, final_height() + 1);
+        return Taken::kUnknownParent;
       case consensus::Controller::Accepted::kKnown:
-      case consensus::Controller::Accepted::kFork:
+      case consensus::Controller::Accepted::kStale:
         break;
     }
-    return true;
+    return Taken::kOk;
   }
 
   void on_message(net::PeerId peer, uint8_t type, core::Bytes payload) override {
@@ -140,11 +162,23 @@ struct Network::Impl : net::Handler {
         uint32_t n = 0;
         if (!r.count(n, kSyncBatchBlocks)) return p2p->penalize(peer, "bad blocks message");
         core::Bytes bytes;
+        uint64_t last = 0;
         for (uint32_t i = 0; i < n; ++i) {
           if (!r.bytes(bytes, chain::kMaxBlockBytes)) return p2p->penalize(peer, "bad blocks message");
-          if (!take_block(peer, bytes, false)) return;
+          uint64_t height = 0;
+          auto outcome = take_block(peer, bytes, false, &height);
+          if (outcome == Taken::kInvalid) return;
+          if (outcome == Taken::kUnknownParent) {
+            // A batch that does not connect: start again from the last final block, once.
+            const uint64_t from = final_height() + 1;
+            if (i == 0 && requested_from(peer) == from) return p2p->penalize(peer, "blocks that connect to nothing");
+            return request_blocks(peer, from);
+          }
+          last = height;
         }
-        if (n > 0) request_blocks(peer);  // more may follow: ask until a batch comes back empty
+        // More may follow: ask until a batch comes back empty. Blocks of a branch that is not
+        // (yet) better stay in the fork database, so ask past them rather than from the head.
+        if (n > 0) request_blocks(peer, std::max(head_height(), last) + 1);
         break;
       }
       case kVote: {

@@ -13,8 +13,8 @@
 namespace lingji::storage {
 namespace {
 
-enum Cf { kDefault = 0, kBlocks, kBlockIds, kTxs, kState, kCfCount };
-const char* const kCfNames[] = {"default", "blocks", "block_ids", "txs", "state"};
+enum Cf { kDefault = 0, kBlocks, kBlockIds, kTxs, kState, kUndo, kCfCount };
+const char* const kCfNames[] = {"default", "blocks", "block_ids", "txs", "state", "undo"};
 
 std::string height_key(uint64_t h) {
   std::string k(8, '\0');
@@ -28,13 +28,52 @@ core::Error io_error(const rocksdb::Status& s) {
   return core::make_error(kStorageError, "storage.io_error", "RocksDB: " + s.ToString());
 }
 
+uint64_t height_of_key(const rocksdb::Slice& k) {
+  uint64_t h = 0;
+  for (size_t i = 0; i < k.size(); ++i) h = h << 8 | static_cast<unsigned char>(k[i]);
+  return h;
+}
+
+core::Bytes head_record(uint64_t h) {
+  core::Writer w;
+  w.u64(h);
+  return w.take();
+}
+
 }  // namespace
+
+core::Bytes encode_change_set(const chain::ChangeSet& changes) {
+  core::Writer w;
+  w.u32(static_cast<uint32_t>(changes.size()));
+  for (const auto& [key, value] : changes) {
+    w.bytes(key).u8(value ? 1 : 0);
+    if (value) w.bytes(*value);
+  }
+  return w.take();
+}
+
+std::optional<chain::ChangeSet> decode_change_set(core::ByteView bytes) {
+  core::Reader r(bytes);
+  uint32_t n = 0;
+  if (!r.u32(n)) return std::nullopt;
+  chain::ChangeSet out;
+  for (uint32_t i = 0; i < n; ++i) {
+    core::Bytes key, value;
+    uint8_t present = 0;
+    if (!r.bytes(key, bytes.size()) || !r.u8(present) || present > 1) return std::nullopt;
+    if (present && !r.bytes(value, bytes.size())) return std::nullopt;
+    out.emplace_hint(out.end(), std::move(key), present ? std::optional<core::Bytes>(std::move(value)) : std::nullopt);
+  }
+  if (!r.finish()) return std::nullopt;
+  return out;
+}
 
 struct BlockStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> cf;
   rocksdb::WriteOptions write_options;
   uint64_t head = 0;
+  uint64_t undo_floor = 0;  // no undo record is kept below this height
 
   ~Impl() {
     for (auto* h : cf) db->DestroyColumnFamilyHandle(h);
@@ -88,6 +127,9 @@ core::Result<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem
       return core::make_error(kStorageCorruption, "storage.corruption", "head record is damaged");
     impl->head = h;
   }
+  std::unique_ptr<rocksdb::Iterator> first(impl->db->NewIterator(rocksdb::ReadOptions(), impl->cf[kUndo]));
+  first->SeekToFirst();
+  impl->undo_floor = first->Valid() ? height_of_key(first->key()) : impl->head + 1;
   return std::unique_ptr<BlockStore>(new BlockStore(std::move(impl)));
 }
 
@@ -101,7 +143,8 @@ core::Status BlockStore::put_genesis_json(const std::string& json) {
   return core::Ok();
 }
 
-core::Status BlockStore::commit_block(const chain::Block& block, const chain::ChangeSet& writes) {
+core::Status BlockStore::commit_block(const chain::Block& block, const chain::ChangeSet& writes,
+                                      const chain::ChangeSet& undo) {
   const uint64_t h = block.header.height;
   rocksdb::WriteBatch batch;
   core::Bytes encoded = block.encode();
@@ -123,12 +166,56 @@ core::Status BlockStore::commit_block(const chain::Block& block, const chain::Ch
     if (value) batch.Put(impl_->cf[kState], slice(key), slice(*value));
     else batch.Delete(impl_->cf[kState], slice(key));
   }
-  core::Writer head;
-  head.u64(h);
-  batch.Put(impl_->cf[kDefault], "head", slice(head.data()));
+  core::Bytes undo_bytes = encode_change_set(undo);
+  batch.Put(impl_->cf[kUndo], height_key(h), slice(undo_bytes));
+  batch.Put(impl_->cf[kDefault], "head", slice(head_record(h)));
   auto s = impl_->db->Write(impl_->write_options, &batch);
   if (!s.ok()) return io_error(s);
   impl_->head = h;
+  impl_->undo_floor = std::min(impl_->undo_floor, h);
+  return core::Ok();
+}
+
+std::optional<chain::ChangeSet> BlockStore::undo_at(uint64_t height) const {
+  auto v = impl_->get(kUndo, height_key(height));
+  if (!v) return std::nullopt;
+  return decode_change_set(core::as_bytes(*v));
+}
+
+core::Result<chain::Block> BlockStore::pop_head() {
+  const uint64_t h = impl_->head;
+  auto corrupt = [&](const std::string& what) {
+    return core::make_error(kStorageCorruption, "storage.corruption", "cannot pop block " + std::to_string(h) + ": " + what);
+  };
+  if (h == 0) return corrupt("the store holds no block");
+  auto block = block_at(h);
+  if (!block) return corrupt("the block is missing or damaged");
+  auto undo = undo_at(h);
+  if (!undo) return corrupt("its undo record is missing (the block is final)");
+  rocksdb::WriteBatch batch;
+  batch.Delete(impl_->cf[kBlocks], height_key(h));
+  batch.Delete(impl_->cf[kBlockIds], slice(block->header.id().view()));
+  for (const auto& tx : block->transactions) batch.Delete(impl_->cf[kTxs], slice(tx.id().view()));
+  for (const auto& [key, value] : *undo) {
+    if (value) batch.Put(impl_->cf[kState], slice(key), slice(*value));
+    else batch.Delete(impl_->cf[kState], slice(key));
+  }
+  batch.Delete(impl_->cf[kUndo], height_key(h));
+  batch.Put(impl_->cf[kDefault], "head", slice(head_record(h - 1)));
+  auto s = impl_->db->Write(impl_->write_options, &batch);
+  if (!s.ok()) return io_error(s);
+  impl_->head = h - 1;
+  return std::move(*block);
+}
+
+core::Status BlockStore::prune_undo(uint64_t final_height) {
+  if (final_height < impl_->undo_floor) return core::Ok();
+  rocksdb::WriteBatch batch;
+  for (uint64_t h = impl_->undo_floor; h <= final_height; ++h) batch.Delete(impl_->cf[kUndo], height_key(h));
+  // Not synced: a lost prune only keeps a record that is pruned again later.
+  auto s = impl_->db->Write(rocksdb::WriteOptions(), &batch);
+  if (!s.ok()) return io_error(s);
+  impl_->undo_floor = final_height + 1;
   return core::Ok();
 }
 

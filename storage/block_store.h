@@ -6,6 +6,8 @@
 //   block_ids  block id -> height
 //   txs        transaction id -> height:u64 index:u32
 //   state      state key -> value (chain/state/state.h), the state after the head block
+//   undo       height -> the previous values of the keys that block wrote (encode_change_set),
+//              kept until the block is final so that a branch switch can pop it
 // commit_block() writes a block, its indexes, its state changes and the new head in one
 // WriteBatch, so after a crash at any moment the store holds either all of a block or none of
 // it. With sync_writes the batch is fsynced before commit_block() returns (survives power loss);
@@ -33,6 +35,10 @@ struct TxLocation {
   uint32_t index;
 };
 
+// The undo record's encoding: count:u32 then per entry key:bytes present:u8 [value:bytes].
+core::Bytes encode_change_set(const chain::ChangeSet& changes);
+std::optional<chain::ChangeSet> decode_change_set(core::ByteView bytes);
+
 class BlockStore {
  public:
   static core::Result<std::unique_ptr<BlockStore>> open(const std::filesystem::path& dir, bool sync_writes);
@@ -43,7 +49,17 @@ class BlockStore {
   [[nodiscard]] core::Status put_genesis_json(const std::string& json);
 
   // Requires: block.header.height == head_height() + 1 (or 1 for an empty store).
-  [[nodiscard]] core::Status commit_block(const chain::Block& block, const chain::ChangeSet& writes);
+  // undo is what pop_head() needs to take the block back off (chain/chain.h BlockChanges).
+  [[nodiscard]] core::Status commit_block(const chain::Block& block, const chain::ChangeSet& writes,
+                                          const chain::ChangeSet& undo);
+  // Takes the head block off in one atomic batch: its indexes go, its undo set is written back
+  // into the state, and the head becomes its parent. Returns the block. Errors: storage.corruption
+  // when the head has no undo record (it is final, or older than this format).
+  [[nodiscard]] core::Result<chain::Block> pop_head();
+  // The undo set of the block at height, if it is still kept.
+  std::optional<chain::ChangeSet> undo_at(uint64_t height) const;
+  // Forgets the undo sets at heights <= final_height: final blocks are never popped.
+  [[nodiscard]] core::Status prune_undo(uint64_t final_height);
 
   // 0 when no block has been committed.
   uint64_t head_height() const;

@@ -45,7 +45,7 @@ TEST(BlockStoreTest, CommittedBlocksSurviveReopen) {
       auto tx = testing::make_transfer(chain.chain_id(), dev, bob, Amount::ct(2), i, kT0 + 60'000);
       tx_ids.push_back(tx.id());
       auto p = produce_at(chain, {tx}, kT0 + 1000 * (i + 1), producer);
-      ASSERT_TRUE((*store)->commit_block(p.block, p.changes.writes));
+      ASSERT_TRUE((*store)->commit_block(p.block, p.changes.writes, p.changes.undo));
     }
   }
   auto store = BlockStore::open(dir, true);
@@ -69,6 +69,59 @@ TEST(BlockStoreTest, CommittedBlocksSurviveReopen) {
   Chain restored(*parsed);
   ASSERT_TRUE(restored.restore(s.load_state(), head->header));
   EXPECT_EQ(load_account(restored.state(), bob).balance, Amount::ct(6));
+  std::filesystem::remove_all(dir);
+}
+
+// A fork switch pops blocks: the popped block's indexes go, the state is the parent's again
+// (it restores a chain at the parent's header after a reopen), and a pruned (final) block
+// cannot be popped.
+TEST(BlockStoreTest, PopHeadRestoresTheParentAndPrunedBlocksStay) {
+  auto dir = temp_dir();
+  Genesis g = testing::dev_genesis(kT0);
+  Chain chain(g);
+  auto producer = dev_key("producer");
+  auto dev = dev_key("dev");
+  PublicKey bob = dev_key("bob").public_key();
+  std::vector<Hash256> tx_ids, block_ids;
+  {
+    auto store = BlockStore::open(dir, true);
+    ASSERT_TRUE(store) << store.error().message;
+    ASSERT_TRUE((*store)->put_genesis_json(genesis_to_json(g)));
+    ASSERT_TRUE((*store)->replace_state([&] {
+      std::vector<std::pair<Bytes, Bytes>> e;
+      chain.state().for_each({}, [&](const Bytes& k, const Bytes& v) { e.emplace_back(k, v); });
+      return e;
+    }()));
+    for (uint64_t i = 0; i < 3; ++i) {
+      auto tx = testing::make_transfer(chain.chain_id(), dev, bob, Amount::ct(2), i, kT0 + 60'000);
+      tx_ids.push_back(tx.id());
+      auto p = produce_at(chain, {tx}, kT0 + 1000 * (i + 1), producer);
+      block_ids.push_back(p.block.header.id());
+      ASSERT_TRUE((*store)->commit_block(p.block, p.changes.writes, p.changes.undo));
+    }
+    ASSERT_TRUE((*store)->prune_undo(1));
+    EXPECT_FALSE((*store)->undo_at(1));
+    ASSERT_TRUE((*store)->undo_at(3));
+    auto popped = (*store)->pop_head();
+    ASSERT_TRUE(popped) << popped.error().message;
+    EXPECT_EQ(popped->header.id(), block_ids[2]);
+  }
+  auto store = BlockStore::open(dir, true);
+  ASSERT_TRUE(store);
+  BlockStore& s = **store;
+  EXPECT_EQ(s.head_height(), 2u);
+  EXPECT_FALSE(s.block_at(3));
+  EXPECT_FALSE(s.height_of(block_ids[2]));
+  EXPECT_FALSE(s.find_transaction(tx_ids[2]));
+  EXPECT_TRUE(s.find_transaction(tx_ids[1]));
+  Chain restored(g);
+  ASSERT_TRUE(restored.restore(s.load_state(), s.block_at(2)->header));
+  EXPECT_EQ(load_account(restored.state(), bob).balance, Amount::ct(4));
+  ASSERT_TRUE(s.pop_head());
+  auto final_pop = s.pop_head();  // block 1's undo was pruned: it is final
+  ASSERT_FALSE(final_pop);
+  EXPECT_EQ(final_pop.error().name, "storage.corruption");
+  EXPECT_EQ(s.head_height(), 1u);
   std::filesystem::remove_all(dir);
 }
 

@@ -103,6 +103,14 @@ std::vector<PublicKey> generation_keys(const StateReader& s, uint64_t generation
   return keys;
 }
 
+bool is_producer_key(const StateReader& s, const PublicKey& key) {
+  const Schedule sc = load_schedule(s);
+  for (uint64_t g : {sc.generation, sc.generation + 1})
+    for (const auto& m : load_generation(s, g))
+      if (m.signing_key == key) return true;
+  return false;
+}
+
 ProducerRecord load_producer_record(const StateReader& s, const PublicKey& account) {
   ProducerRecord rec;
   const Bytes* v = s.get(record_key(account));

@@ -66,6 +66,9 @@ void store_schedule(StateOverlay& s, const Schedule& schedule);
 std::vector<Member> load_generation(const StateReader& s, uint64_t generation);
 std::vector<PublicKey> generation_keys(const StateReader& s, uint64_t generation);
 ProducerRecord load_producer_record(const StateReader& s, const PublicKey& account);
+// Is key a signing key of the active or the pending generation? (A node keeps a competing
+// branch's block only if such a key signed it.)
+bool is_producer_key(const StateReader& s, const PublicKey& key);
 
 // Moves the schedule forward to the round holding `slot` (later rounds keep the set and get a
 // new order from seed_base and their first slot).

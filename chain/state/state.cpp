@@ -51,8 +51,8 @@ ChangeSet State::apply(const ChangeSet& changes, bool with_undo) {
   ChangeSet undo;
   for (const auto& [key, value] : changes) {
     auto it = kv_.find(key);
-    if (with_undo)  // changes is ordered, so each entry goes at the end
-      undo.emplace_hint(undo.end(), key, it == kv_.end() ? std::nullopt : std::optional<Bytes>(it->second));
+    if (with_undo)  // changes is ordered, so each entry goes at the end; the old value is moved out
+      undo.emplace_hint(undo.end(), key, it == kv_.end() ? std::nullopt : std::optional<Bytes>(std::move(it->second)));
     core::Hash256 key_hash = core::blake2b_256(key);
     if (value) {
       tree_.put(key_hash, core::blake2b_256(*value));
