@@ -25,12 +25,13 @@ struct HostPort {
 // (a listen address: "any free port"). Fails with net.bad_address (kNetBadAddress).
 [[nodiscard]] core::Result<HostPort> parse_host_port(std::string_view text, bool allow_port_zero);
 
-// Delay before the next dial of an address: 0.5 s, doubled after every failure, at most 30 s;
+// Delay before the next dial of an address: 0.5 s, doubled after every failure, at most 5 s (a
+// healed partition reconnects within seconds; the peer list is short, so dialing is cheap);
 // reset() after a successful handshake.
 class Backoff {
  public:
   static constexpr std::chrono::milliseconds kInitial{500};
-  static constexpr std::chrono::milliseconds kMax{30000};
+  static constexpr std::chrono::milliseconds kMax{5000};
   // Returns the delay to wait now, and doubles the next one.
   std::chrono::milliseconds next();
   void reset() { current_ = kInitial; }

@@ -1,8 +1,11 @@
 #include "tests/functional/harness.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -138,6 +141,53 @@ void NodeProcess::wait_for_height(uint64_t height, int timeout_ms) const {
     if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("head did not reach the height in time");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+}
+
+RelayProcess::RelayProcess(const std::filesystem::path& log_dir) {
+  const auto log = log_dir / "relay.out";
+  pid_ = spawn({LINGJI_BIN_DIR "/lingji-relay", "--control", "127.0.0.1:0"}, log, log.string() + ".err", {});
+  static const std::regex kControl("control on 127\\.0\\.0\\.1:([0-9]+)");
+  for (int i = 0; i < 200 && control_port_ == 0; ++i) {
+    std::smatch m;
+    std::string text = read_all(log);
+    if (std::regex_search(text, m, kControl)) control_port_ = std::stoi(m[1]);
+    else std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  if (control_port_ == 0) throw std::runtime_error("lingji-relay did not print its control port");
+}
+
+RelayProcess::~RelayProcess() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGTERM);
+  wait_exit(pid_);
+}
+
+std::string RelayProcess::command(const std::string& line) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(control_port_));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string out = line + "\n";
+    if (::send(fd, out.data(), out.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(out.size())) {
+      char c;
+      while (::recv(fd, &c, 1, 0) == 1 && c != '\n') answer += c;
+    }
+  }
+  ::close(fd);
+  if (answer.rfind("ok", 0) != 0) throw std::runtime_error("relay: " + line + ": " + (answer.empty() ? "no answer" : answer));
+  return answer;
+}
+
+int RelayProcess::add_link(const std::string& name, int target_port) {
+  // "ok NAME 127.0.0.1:PORT"
+  const std::string answer = command("add " + name + " 127.0.0.1:0->127.0.0.1:" + std::to_string(target_port));
+  return std::stoi(answer.substr(answer.rfind(':') + 1));
 }
 
 CliResult run_binary(const std::string& name, const std::vector<std::string>& args,

@@ -54,6 +54,25 @@ class NodeProcess {
   int starts_ = 0;
 };
 
+// lingji-relay (tests/relay) as a child process: links between nodes that a test can delay,
+// cut (block: connections reset, new ones refused) and heal through its control port.
+class RelayProcess {
+ public:
+  explicit RelayProcess(const std::filesystem::path& log_dir);
+  ~RelayProcess();  // quits the relay
+  RelayProcess(const RelayProcess&) = delete;
+  RelayProcess& operator=(const RelayProcess&) = delete;
+  // A link called name from a free 127.0.0.1 port to 127.0.0.1:target_port; returns that port.
+  int add_link(const std::string& name, int target_port);
+  // One control command ("delay NAME 50 10", "block NAME", "unblock NAME"); returns the answer
+  // line and throws std::runtime_error on an error answer.
+  std::string command(const std::string& line);
+
+ private:
+  pid_t pid_ = -1;
+  int control_port_ = 0;
+};
+
 struct CliResult {
   int exit_code;
   std::string out;

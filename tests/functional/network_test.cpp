@@ -10,6 +10,7 @@
 #include "chain/chain_test_util.h"
 #include "core/address.h"
 #include "tests/functional/harness.h"
+#include "tests/functional/network_util.h"
 
 namespace lingji::functional {
 namespace {
@@ -17,17 +18,6 @@ namespace {
 using namespace lingji::chain;
 
 Json info(const NodeProcess& n) { return n.get("/v1/info"); }
-
-// Waits until pred() holds, polling; fails the test with `what` on timeout.
-template <class Pred>
-void wait_until(Pred pred, const std::string& what, int timeout_ms = 30'000) {
-  auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  FAIL() << "timed out waiting for " << what;
-}
 
 TEST(Network, FourProducerNodesAgreeFinalizeAndAFifthNodeSyncsFromZero) {
   TempDir dir;
