@@ -241,6 +241,7 @@ Json info_json(const chain::Chain& chain, const consensus::Controller& node) {
   j["lib_height"] = fin.height;
   j["lib_id"] = fin.id.hex();
   j["producing"] = node.is_producer();
+  j["equivocations_seen"] = node.equivocations_seen();
   j["foundation"] = core::encode_address(g.foundation);
   j["block_interval_ms"] = g.params.block_interval_ms;
   j["max_transaction_lifetime_ms"] = g.params.max_transaction_lifetime_ms;

@@ -198,7 +198,38 @@ core::Result<bool> Controller::add_vote(const chain::finality::SignedVote& vote)
   return add_vote_locked(vote);
 }
 
+void Controller::watch_for_double_vote(const chain::finality::SignedVote& vote) {
+  if (vote.vote.slot <= chain_->final_block().slot) return;
+  const auto key = std::pair(vote.voter, vote.vote.slot);
+  auto it = votes_seen_.find(key);
+  if (it == votes_seen_.end()) {
+    // Bounded: the slots above the final block times a generous number of voters.
+    if (votes_seen_.size() < 64 * 4 * chain::kMaxActiveProducers) votes_seen_.emplace(key, vote);
+    return;
+  }
+  if (it->second.vote.block_id == vote.vote.block_id) return;
+  // Signatures are checked only now, when the pair would be evidence (a forged first vote is
+  // replaced by the genuine one).
+  if (!vote.verify(chain_->chain_id())) return;
+  if (!it->second.verify(chain_->chain_id())) {
+    it->second = vote;
+    return;
+  }
+  auto evidence = chain::finality::DoubleVoteEvidence::make(it->second, vote);
+  if (std::find(double_votes_.begin(), double_votes_.end(), evidence) != double_votes_.end()) return;
+  std::fprintf(stderr, "lingjid: EQUIVOCATION: key %s voted for two blocks in slot %llu\n",
+               vote.voter.hex().c_str(), static_cast<unsigned long long>(vote.vote.slot));
+  double_votes_.push_back(std::move(evidence));
+  ++equivocations_seen_;
+}
+
+std::vector<chain::finality::DoubleVoteEvidence> Controller::double_votes() const {
+  std::lock_guard lock(mu_);
+  return double_votes_;
+}
+
 core::Result<bool> Controller::add_vote_locked(const chain::finality::SignedVote& vote) {
+  watch_for_double_vote(vote);
   const auto& v = vote.vote;
   const auto& head = chain_->head();
   if (v.height > head.height || (v.height == head.height && v.block_id != chain_->head_id())) {
@@ -237,6 +268,8 @@ void Controller::after_head_change(const chain::Block& block) {
   if (next_justify_ && next_justify_->claim.slot <= h.justify.slot) next_justify_.reset();
   const uint64_t final_height = chain_->final_block().height;
   fork_db_.prune(final_height);
+  const uint64_t final_slot = chain_->final_block().slot;
+  std::erase_if(votes_seen_, [&](const auto& e) { return e.first.second <= final_slot; });
   if (auto st = store_->prune_undo(final_height); !st)
     std::fprintf(stderr, "lingjid: cannot prune undo records: %s\n", st.error().message.c_str());
   for (auto it = builders_.begin(); it != builders_.end();) {

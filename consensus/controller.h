@@ -8,6 +8,7 @@
 // so the node never serves a block that is not on disk.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -17,6 +18,7 @@
 #include <string>
 
 #include "chain/chain.h"
+#include "chain/finality/evidence.h"
 #include "chain/finality/voting_rules.h"
 #include "consensus/fork_db.h"
 #include "consensus/mempool.h"
@@ -90,6 +92,10 @@ class Controller {
     return producer_key_ ? std::optional(producer_key_->public_key()) : std::nullopt;
   }
   size_t mempool_size() const;
+  // Equivocations this node has seen (shared/CONSENSUS.md "Evidence"): two validly signed votes
+  // by one key in one slot for different blocks. Lock-free: readable under read().
+  uint64_t equivocations_seen() const { return equivocations_seen_.load(); }
+  std::vector<chain::finality::DoubleVoteEvidence> double_votes() const;
   // The sequence the account's next transaction must carry, counting its pending ones.
   uint64_t next_sequence(const core::PublicKey& account) const;
 
@@ -110,6 +116,8 @@ class Controller {
   // Returns the vote to send (the caller sends it after releasing the lock).
   std::optional<chain::finality::SignedVote> vote_on_head();
   core::Result<bool> add_vote_locked(const chain::finality::SignedVote& vote);
+  // Remembers the vote's (voter, slot); records evidence if it conflicts with one seen before.
+  void watch_for_double_vote(const chain::finality::SignedVote& vote);
   void send_vote(const std::optional<chain::finality::SignedVote>& vote);
   // Drops what every node forgets once a block is applied: included transactions, and
   // certificates no longer newer than the head's justify.
@@ -146,6 +154,10 @@ class Controller {
   std::function<void(const chain::finality::SignedVote&)> vote_listener_;
   std::function<void(core::ByteView)> tx_listener_;
   std::unique_ptr<VerifyPool> pool_;  // transaction signatures of peers' blocks
+  // The first vote seen per (voter, slot) above the final block, and the double votes found.
+  std::map<std::pair<core::PublicKey, uint64_t>, chain::finality::SignedVote> votes_seen_;
+  std::vector<chain::finality::DoubleVoteEvidence> double_votes_;
+  std::atomic<uint64_t> equivocations_seen_{0};
   // Competing branches' blocks (their transaction signatures already verified).
   ForkDb fork_db_{4096, 512u << 20};
 };

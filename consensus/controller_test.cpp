@@ -160,6 +160,30 @@ namespace {
 
 // Two controllers, each with one of the two genesis producers: blocks and votes passed by hand
 // (what node/network.cpp does over TCP) give certificates of both votes and two-chain finality.
+// Two validly signed votes by one key in one slot for different blocks are evidence; a repeat
+// of the same vote, or a forged second vote, is not.
+TEST_F(ControllerTest, TwoVotesByOneKeyInOneSlotAreRecordedAsEquivocation) {
+  const auto voter = dev_key("p1");
+  finality::Vote a{5, 5, core::blake2b_256(core::as_bytes(std::string_view("block a"))), 4};
+  finality::Vote b = a;
+  b.block_id = core::blake2b_256(core::as_bytes(std::string_view("block b")));
+  const auto va = finality::SignedVote::sign(chain_id(), a, voter);
+  const auto vb = finality::SignedVote::sign(chain_id(), b, voter);
+  (void)ctl->add_vote(va);
+  (void)ctl->add_vote(va);
+  auto forged = vb;
+  forged.signature.bytes[0] ^= 1;
+  (void)ctl->add_vote(forged);
+  EXPECT_EQ(ctl->equivocations_seen(), 0u);
+  (void)ctl->add_vote(vb);
+  (void)ctl->add_vote(vb);
+  EXPECT_EQ(ctl->equivocations_seen(), 1u);
+  auto evidence = ctl->double_votes();
+  ASSERT_EQ(evidence.size(), 1u);
+  EXPECT_TRUE(evidence[0].verify(chain_id()));
+  EXPECT_EQ(evidence[0].a.voter, voter.public_key());
+}
+
 TEST(ControllerVotingTest, PeersBlocksAndVotesMakeCertificatesAndFinality) {
   using namespace lingji::chain;
   Genesis g = testing::dev_genesis(kT0);

@@ -89,7 +89,8 @@ void NodeProcess::start() {
   std::vector<std::string> argv{LINGJI_BIN_DIR "/lingjid", "--data-dir", data_dir_.string(), "--http", "127.0.0.1:0"};
   if (dev_) argv.insert(argv.begin() + 1, "--dev");
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
-  pid_ = spawn(argv, log, log.string() + ".err", {});
+  exit_code_.reset();
+  pid_ = spawn(argv, log, log.string() + ".err", env_);
   static const std::regex kPort("API on http://127\\.0\\.0\\.1:([0-9]+)");
   for (int i = 0; i < 300; ++i) {
     std::smatch m;
@@ -103,11 +104,26 @@ void NodeProcess::start() {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       throw std::runtime_error("lingjid exited at start: " + read_all(log.string() + ".err"));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   throw std::runtime_error("lingjid did not print its API address");
+}
+
+std::optional<int> NodeProcess::wait_exit_for(int timeout_ms) {
+  for (int waited = 0; pid_ > 0; waited += 20) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      break;
+    }
+    if (waited >= timeout_ms) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return exit_code_;
 }
 
 void NodeProcess::stop() {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -43,6 +44,11 @@ class NodeProcess {
   int post(const std::string& target, const std::string& body, Json* answer = nullptr) const;
   // Waits until head_height >= height.
   void wait_for_height(uint64_t height, int timeout_ms = 20'000) const;
+  // Environment variables for the next start() (e.g. LINGJI_CRASH_POINT).
+  void set_env(std::map<std::string, std::string> env) { env_ = std::move(env); }
+  // Waits up to timeout_ms for the process to exit by itself (also when it exited during
+  // start()); returns its exit code, or nullopt if it still runs.
+  std::optional<int> wait_exit_for(int timeout_ms);
 
  private:
   std::filesystem::path data_dir_;
@@ -52,6 +58,8 @@ class NodeProcess {
   int port_ = 0;
   int peer_port_ = 0;
   int starts_ = 0;
+  std::map<std::string, std::string> env_;
+  std::optional<int> exit_code_;  // of a process that exited by itself
 };
 
 // lingji-relay (tests/relay) as a child process: links between nodes that a test can delay,
