@@ -1159,5 +1159,42 @@ TEST_F(EvidenceTest, AnEjectedCandidateIsReElectedOnlyWithANewKey) {
   for (const auto& c : elect(a.state(), kMaxActiveProducers)) EXPECT_NE(c.account, d0);
 }
 
+// Ejection takes a key out of the slots at once; the next election takes it out of the voters,
+// through the usual set change, even when no candidate other than the offender changed.
+TEST_F(EvidenceTest, TheNextElectionTakesTheEjectedKeyOutOfTheVoters) {
+  const Keys dealers = named_keys("d", 5), signing = named_keys("d", 5, "-signing");
+  keys.emplace(signing[4].public_key(), signing[4]);
+  const Keys old3 = pick(old_set, {0, 1, 2}), rest = pick(signing, {1, 2, 3, 4});  // 4 of 5: a quorum
+  // A fifth candidate beside registrations()' four; the team votes for all five.
+  std::vector<SignedTransaction> txs = registrations();
+  txs.pop_back();
+  txs.push_back(make_tx(chain_id(), dealers[4], 0, kExpires, {DealerApply{"Shop d4", "Jakarta", "ID", "+62 21 555"}}));
+  txs.push_back(make_tx(chain_id(), dev_key("foundation"), 1, kExpires,
+                        {DealerSetStatus{dealers[4].public_key(), DealerStatus::kApproved}}));
+  txs.push_back(make_tx(chain_id(), dealers[4], 1, kExpires, {ProducerRegister{signing[4].public_key(), "https://d4", "ID"}}));
+  std::vector<PublicKey> candidates;
+  for (const auto& d : dealers) candidates.push_back(d.public_key());
+  txs.push_back(make_tx(chain_id(), dev_key("team"), 0, kExpires, {VoteProducers{candidates}}));
+  ASSERT_NO_FATAL_FAILURE(next(1, std::nullopt, txs));
+  for (uint64_t h = 2; h <= 7; ++h) ASSERT_NO_FATAL_FAILURE(next_justifying(h, h - 1, old3));  // P = 5, R = 7
+  ASSERT_NO_FATAL_FAILURE(certify_until_generation(1, concat(old3, rest), 4));
+  ASSERT_EQ(generation_keys(a.state(), 1), sorted_keys(signing));
+
+  const PublicKey bad = signing[0].public_key();
+  ASSERT_NO_FATAL_FAILURE(next(a.head().slot + 1, justify(a.head().height, rest),
+                               {report_next(EvidenceKind::kDoubleVote, double_vote(chain_id(), signing[0], a.head()).encode())}));
+  EXPECT_EQ(producer_keys(load_schedule(a.state())), sorted_keys(rest));
+  EXPECT_EQ(a.head_voters().set, sorted_keys(signing));  // still a voter of generation 1
+  // The round of four ends; the election proposes generation 2 without it, which takes over.
+  ASSERT_NO_FATAL_FAILURE(certify_until_generation(2, rest, 16));
+  EXPECT_EQ(generation_keys(a.state(), 2), sorted_keys(rest));
+  EXPECT_EQ(a.head_voters().set, sorted_keys(rest));
+  EXPECT_EQ(producer_keys(load_schedule(a.state())), sorted_keys(rest));
+  // Its key no longer certifies: three of the new four do, with it or without it.
+  expect_refused(a.head().slot + 1, justify(a.head().height, concat(pick(signing, {1, 2}), {signing[0]})),
+                 "block.bad_certificate");
+  ASSERT_NO_FATAL_FAILURE(run_rounds(1, bad, sorted_keys(rest), pick(signing, {1, 2, 3})));
+}
+
 }  // namespace
 }  // namespace lingji::chain

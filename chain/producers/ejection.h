@@ -25,10 +25,12 @@
 //     schedule; and removes it from the pending set's producers, so it does not produce once
 //     that set is active. A list is never emptied: its last producer keeps its slots (the record
 //     and the mark stand, and the next election leaves it out);
-//   - does not change who votes: a generation's certificates need a quorum of its fixed member
-//     list ('G', chain/finality/quorum_certificate.h), so the ejected key still counts as one of
-//     n (a faulty one) until the next set change. Safety needs at most f faulty keys per set,
-//     whether or not they still produce.
+//   - does not change who votes now: a generation's certificates need a quorum of its fixed
+//     member list ('G', chain/finality/quorum_certificate.h), so the ejected key still counts as
+//     one of n (a faulty one). Safety needs at most f faulty keys per set, whether or not they
+//     still produce. The key leaves the voters through the usual set change: elections compare
+//     the elected keys with the generation's members (schedule.h maybe_propose), so the next
+//     round boundary with enough candidates proposes a generation without it.
 // Re-election: an account is ejected while its signing key (a bootstrap producer's is its
 // account) is the key it was ejected with. Elections skip ejected candidates (elect()); once a
 // candidate registers a new signing key (producer_update_key) it can be elected again at a round
