@@ -1065,7 +1065,7 @@ TEST_F(EvidenceTest, OneRecordPerKeyAndSlot) {
   ASSERT_NO_FATAL_FAILURE(next(4, justify(3, old_set), {report_next(EvidenceKind::kDoubleVote, first)}));
   const Schedule sc = load_schedule(a.state());
   ASSERT_EQ(sc.round_start, 5u);
-  // The same evidence again, another pair for the same key and slot, or a double block there.
+  // The same evidence again, another pair for the same key and slot, or a DoubleBlockEvidence there.
   expect_report_refused(report_next(EvidenceKind::kDoubleVote, first), "finality.evidence_duplicate");
   --reporter_sequence;
   expect_report_refused(report_next(EvidenceKind::kDoubleVote, double_vote(chain_id(), offender, header(2), "third").encode()),

@@ -65,7 +65,7 @@ core::Result<Offence> read_offence(const ReportEvidence& op, const Hash256* chai
     }
   }
   return chain_error(ErrorCode::kFinalityBadEvidenceKind,
-                     "evidence kind " + std::to_string(static_cast<int>(op.kind)) + " is not 1 (double vote) or 2 (double block)");
+                     "evidence kind " + std::to_string(static_cast<int>(op.kind)) + " is not 1 (two votes) or 2 (two headers)");
 }
 
 // The members (of the generation in force, then of the pending one) whose signing key is `key`.

@@ -13,7 +13,7 @@
 //   producer_update_key (6):= signing_key:fixed<32>
 //   producer_unregister (7):= (nothing)
 //   vote_producers (8)     := candidates:vector<fixed<32>>
-//   report_evidence (13)   := kind:u8 evidence:bytes   (1 double vote, 2 double block; the
+//   report_evidence (13)   := kind:u8 evidence:bytes   (1 DoubleVoteEvidence, 2 DoubleBlockEvidence; the
 //                             evidence encodings are in chain/finality/evidence.h)
 #pragma once
 
