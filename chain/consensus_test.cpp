@@ -1196,5 +1196,35 @@ TEST_F(EvidenceTest, TheNextElectionTakesTheEjectedKeyOutOfTheVoters) {
   ASSERT_NO_FATAL_FAILURE(run_rounds(1, bad, sorted_keys(rest), pick(signing, {1, 2, 3})));
 }
 
+// A key of the pending set equivocates: it leaves the pending producers, and never produces
+// once that set is active; the pending generation's voters (its quorum) stay as proposed.
+TEST_F(EvidenceTest, AKeyOfThePendingSetIsEjectedBeforeItProduces) {
+  const Keys old3 = pick(old_set, {0, 1, 2}), new3 = pick(new_set, {1, 2, 3});
+  ASSERT_NO_FATAL_FAILURE(next(1, std::nullopt, registrations()));
+  for (uint64_t h = 2; h <= 5; ++h) ASSERT_NO_FATAL_FAILURE(next_justifying(h, h - 1, old3));  // P = 5
+  ASSERT_TRUE(load_schedule(a.state()).pending);
+  const PublicKey bad = new_set[0].public_key();
+  ASSERT_NO_FATAL_FAILURE(next(6, justify(5, old3),
+                               {report_next(EvidenceKind::kDoubleVote, double_vote(chain_id(), new_set[0], header(5)).encode())}));
+  EXPECT_EQ(load_evidence(a.state(), bad, 5)->account, named_keys("d", 1)[0].public_key());
+  {
+    Schedule sc = load_schedule(a.state());
+    EXPECT_EQ(sc.round_start, 5u);  // not in the round in force: it goes on as it was
+    EXPECT_EQ(producer_keys(sc), sorted_keys(old_set));
+    ASSERT_TRUE(sc.pending);
+    std::vector<PublicKey> pending;
+    for (const auto& m : sc.pending->producers) pending.push_back(m.signing_key);
+    std::sort(pending.begin(), pending.end());
+    EXPECT_EQ(pending, sorted_keys(new3));
+    EXPECT_EQ(generation_keys(a.state(), 1), sorted_keys(new_set));
+  }
+  ASSERT_NO_FATAL_FAILURE(next_justifying(7, 6, old3));                 // R = 7
+  ASSERT_NO_FATAL_FAILURE(next_justifying(8, 7, concat(old3, new3)));
+  ASSERT_NO_FATAL_FAILURE(next_justifying(9, 8, concat(old3, new3)));   // generation 1 active
+  ASSERT_EQ(load_schedule(a.state()).generation, 1u);
+  EXPECT_EQ(producer_keys(load_schedule(a.state())), sorted_keys(new3));
+  ASSERT_NO_FATAL_FAILURE(run_rounds(2, bad, sorted_keys(new3), new3));
+}
+
 }  // namespace
 }  // namespace lingji::chain
