@@ -1,6 +1,7 @@
 #include "api/json_views.h"
 
 #include "chain/dealers/dealer.h"
+#include "chain/producers/ejection.h"
 #include "chain/producers/producer.h"
 #include "chain/producers/schedule.h"
 #include "chain/token/account.h"
@@ -41,6 +42,10 @@ struct OperationJson {
     Json c = Json::array();
     for (const auto& k : v.candidates) c.push_back(core::encode_address(k));
     return {{"type", "vote_producers"}, {"candidates", std::move(c)}};
+  }
+  Json operator()(const chain::ReportEvidence& e) const {
+    return {{"type", "report_evidence"}, {"kind", chain::evidence_kind_name(e.kind)},
+            {"evidence_hex", core::to_hex(e.evidence)}};
   }
 };
 
@@ -182,7 +187,7 @@ Json dealer_json(const chain::Chain& chain, const core::PublicKey& key) {
   put_time(j, "applied_at", d->applied_at);
   if (auto p = chain::load_producer(chain.state(), key); p && p->registered) {
     j["producer"] = {{"signing_key", p->signing_key.hex()}, {"url", p->url}, {"region", p->region},
-                     {"votes", p->votes.to_string()}};
+                     {"votes", p->votes.to_string()}, {"ejected", chain::is_ejected(chain.state(), key)}};
   } else {
     j["producer"] = nullptr;
   }
@@ -206,7 +211,8 @@ Json producers_json(const chain::Chain& chain) {
     const auto r = chain::load_producer_record(chain.state(), m.account);
     return Json{{"account", core::encode_address(m.account)}, {"signing_key", m.signing_key.hex()},
                 {"blocks_produced", r.produced}, {"slots_missed", r.missed}, {"votes_cast", r.votes_cast},
-                {"last_block_height", r.last_height}, {"last_block_slot", r.last_slot}};
+                {"last_block_height", r.last_height}, {"last_block_slot", r.last_slot},
+                {"ejected", chain::is_ejected(chain.state(), m.account)}};
   };
   Json active = Json::array();
   for (const auto& m : sc.producers) active.push_back(member_json(m));
@@ -222,6 +228,22 @@ Json producers_json(const chain::Chain& chain) {
           {"elected", std::move(list)},
           {"schedule", {{"generation", sc.generation}, {"round_start_slot", sc.round_start}, {"producers", std::move(active)}}},
           {"pending", std::move(pending)}};
+}
+
+Json evidence_json(const chain::Chain& chain) {
+  Json list = Json::array();
+  for (const auto& e : chain::list_evidence(chain.state())) {
+    list.push_back({{"offender_key", e.offender.hex()},
+                    {"slot", e.slot},
+                    {"kind", chain::evidence_kind_name(e.kind)},
+                    {"account", core::encode_address(e.account)},
+                    {"block_a", e.block_a.hex()},
+                    {"block_b", e.block_b.hex()},
+                    {"reporter", core::encode_address(e.reporter)},
+                    {"height", e.height},
+                    {"ejected", chain::is_ejected(chain.state(), e.account)}});
+  }
+  return {{"as_of", {{"height", chain.head().height}}}, {"evidence", std::move(list)}};
 }
 
 Json info_json(const chain::Chain& chain, const consensus::Controller& node) {

@@ -23,6 +23,8 @@ Json operation_json(const chain::Operation& op);
 Json dealer_json(const chain::Chain& chain, const core::PublicKey& key);
 // The candidates that would form the active set now, by votes.
 Json producers_json(const chain::Chain& chain);
+// The equivocations recorded on the chain (chain/producers/ejection.h), by offender key and slot.
+Json evidence_json(const chain::Chain& chain);
 // Serialises; invalid UTF-8 in memos is replaced rather than throwing.
 std::string dump(const Json& j);
 

@@ -35,7 +35,9 @@ int status_for(const core::Error& e) {
     case ErrorCode::kProducerNotApprovedDealer:
     case ErrorCode::kProducerAlreadyRegistered:
     case ErrorCode::kProducerNotRegistered:
-    case ErrorCode::kProducerUnknownCandidate: return 422;
+    case ErrorCode::kProducerUnknownCandidate:
+    case ErrorCode::kFinalityEvidenceUnknownKey: return 422;
+    case ErrorCode::kFinalityEvidenceDuplicate: return 409;
     default: break;
   }
   if (e.code == consensus::kMempoolFull) return 503;
@@ -83,6 +85,10 @@ HttpResponse Routes::handle(const HttpRequest& request) {
   if (path == "/v1/producers") {
     if (!get) return method_not_allowed("GET");
     return json_response(200, node_.read([](const chain::Chain& c, const storage::BlockStore&) { return producers_json(c); }));
+  }
+  if (path == "/v1/evidence") {
+    if (!get) return method_not_allowed("GET");
+    return json_response(200, node_.read([](const chain::Chain& c, const storage::BlockStore&) { return evidence_json(c); }));
   }
   if (tail("/v1/dealers/", rest)) {
     if (!get) return method_not_allowed("GET");

@@ -7,6 +7,7 @@
 
 #include "api/json_views.h"
 #include "chain/chain_test_util.h"
+#include "chain/finality/evidence.h"
 #include "core/address.h"
 
 namespace lingji::api {
@@ -163,6 +164,53 @@ TEST_F(RoutesTest, DealersAndProducers) {
   EXPECT_EQ(p["elected"][0]["account"], core::encode_address(shop.public_key()));
   EXPECT_EQ(call("GET", "/v1/accounts/" + core::encode_address(dev.public_key())).second["votes_for"][0],
             core::encode_address(shop.public_key()));
+}
+
+// The dev chain's one producer votes twice in a slot: the report is recorded and listed, the
+// producer shows as ejected (and keeps producing: it is the last one); bad reports get their codes.
+TEST_F(RoutesTest, EvidenceIsRecordedAndListed) {
+  const auto exp = kT0 + 60'000;
+  const Hash256 chain_id = genesis.chain_id();
+  auto double_vote = [&](const core::PrivateKey& k) {
+    const finality::Vote x{1, 1, core::blake2b_256(core::as_bytes("x")), 0};
+    finality::Vote y = x;
+    y.block_id = core::blake2b_256(core::as_bytes("y"));
+    return finality::DoubleVoteEvidence::make(finality::SignedVote::sign(chain_id, x, k),
+                                              finality::SignedVote::sign(chain_id, y, k)).encode();
+  };
+  auto reporter = dev_key("alice");
+  auto report = [&](uint64_t seq, EvidenceKind kind, Bytes ev) {
+    return post_tx(testing::make_tx(chain_id, reporter, seq, exp, {ReportEvidence{kind, std::move(ev)}}));
+  };
+  auto [s0, r0] = report(0, EvidenceKind::kDoubleVote, double_vote(dev_key("outsider")));
+  EXPECT_EQ(s0, 422);
+  EXPECT_EQ(err(r0), "finality.evidence_unknown_key");
+  EXPECT_EQ(err(report(0, static_cast<EvidenceKind>(9), {}).second), "finality.bad_evidence_kind");
+  EXPECT_EQ(call("GET", "/v1/evidence").second["evidence"].size(), 0u);
+
+  ASSERT_EQ(report(0, EvidenceKind::kDoubleVote, double_vote(dev_key("producer"))).first, 202);
+  ASSERT_TRUE(ctl->produce(kT0 + 1000));
+  auto [s1, e] = call("GET", "/v1/evidence");
+  EXPECT_EQ(s1, 200);
+  ASSERT_EQ(e["evidence"].size(), 1u);
+  const Json& rec = e["evidence"][0];
+  EXPECT_EQ(rec["offender_key"], dev_key("producer").public_key().hex());
+  EXPECT_EQ(rec["slot"], 1);
+  EXPECT_EQ(rec["kind"], "double_vote");
+  EXPECT_EQ(rec["account"], core::encode_address(dev_key("producer").public_key()));
+  EXPECT_EQ(rec["reporter"], core::encode_address(reporter.public_key()));
+  EXPECT_EQ(rec["height"], 1);
+  EXPECT_EQ(rec["ejected"], true);
+  auto [s2, p] = call("GET", "/v1/producers");
+  ASSERT_EQ(p["schedule"]["producers"].size(), 1u);
+  EXPECT_EQ(p["schedule"]["producers"][0]["ejected"], true);
+  // The same offence again: a conflict with what the chain holds.
+  auto [s3, r3] = report(1, EvidenceKind::kDoubleVote, double_vote(dev_key("producer")));
+  EXPECT_EQ(s3, 409);
+  EXPECT_EQ(err(r3), "finality.evidence_duplicate");
+  ASSERT_TRUE(ctl->produce(kT0 + 2000));  // the last producer goes on
+  EXPECT_EQ(call("GET", "/v1/info").second["head_height"], 2);
+  EXPECT_EQ(call("GET", "/v1/evidence").second["evidence"].size(), 1u);
 }
 
 }  // namespace

@@ -173,7 +173,7 @@ core::Result<Chain::Produced> Chain::produce_block(const std::vector<SignedTrans
   for (const auto& tx : candidates) {
     if (out.block.transactions.size() >= genesis_.params.max_block_transactions) break;
     core::Status st = check_transaction(tx, chain_id_);
-    if (st) st = apply_transaction(block_state, tx, genesis_, h.timestamp);
+    if (st) st = apply_transaction(block_state, tx, genesis_, h.timestamp, h.height);
     if (!st) {
       out.rejected.emplace_back(tx.id(), st.error());
       continue;
@@ -208,7 +208,7 @@ core::Result<BlockChanges> Chain::apply_block(const Block& block, bool signature
     core::Status st = check_transaction(tx, chain_id_);
     if (st && !signatures_verified && !tx.verify_signature())
       st = chain_error(ErrorCode::kTxBadSignature, "bad signature");
-    if (st) st = apply_transaction(block_state, tx, genesis_, h.timestamp);
+    if (st) st = apply_transaction(block_state, tx, genesis_, h.timestamp, h.height);
     if (!st)
       return chain_error(ErrorCode::kBlockInvalidTransaction,
                          "transaction " + std::to_string(i) + " (" + tx.id().hex() + "): " + st.error().message);
@@ -238,7 +238,7 @@ core::Status Chain::pop_head(const ChangeSet& undo, const BlockHeader& parent) {
 core::Status Chain::check_against_head(const SignedTransaction& tx, TimeMs time) const {
   if (auto st = check_transaction(tx, chain_id_); !st) return st;
   StateOverlay scratch(state_);
-  return apply_transaction(scratch, tx, genesis_, time);
+  return apply_transaction(scratch, tx, genesis_, time, head_.height + 1);
 }
 
 }  // namespace lingji::chain

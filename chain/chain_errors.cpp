@@ -73,6 +73,9 @@ const char* error_name(ErrorCode code) {
     case ErrorCode::kFinalitySafetyFileExists: return "finality.safety_file_exists";
     case ErrorCode::kFinalitySafetyFileMissing: return "finality.safety_file_missing";
     case ErrorCode::kFinalitySafetyFileDamaged: return "finality.safety_file_damaged";
+    case ErrorCode::kFinalityBadEvidenceKind: return "finality.bad_evidence_kind";
+    case ErrorCode::kFinalityEvidenceUnknownKey: return "finality.evidence_unknown_key";
+    case ErrorCode::kFinalityEvidenceDuplicate: return "finality.evidence_duplicate";
   }
   return "unknown";
 }

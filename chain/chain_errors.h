@@ -1,7 +1,7 @@
 // chain_errors.h: the stable error codes of the chain layer. A released code is never renumbered.
 //   2000-2099 transactions   2100-2199 token   2200-2299 vesting/listing   2300-2399 blocks
 //   2400-2499 genesis        2500-2599 dealers           2600-2699 producers and votes
-//   2701-2720 finality (votes, quorum certificates, finality proofs, evidence, safety state)
+//   2701-2749 finality (votes, quorum certificates, finality proofs, safety state; 2720-2749 evidence)
 #pragma once
 
 #include <string>
@@ -87,6 +87,9 @@ enum class ErrorCode : int {
   kFinalitySafetyFileExists = 2717,
   kFinalitySafetyFileMissing = 2718,
   kFinalitySafetyFileDamaged = 2719,
+  kFinalityBadEvidenceKind = 2720,
+  kFinalityEvidenceUnknownKey = 2721,
+  kFinalityEvidenceDuplicate = 2722,
 };
 
 // The stable dotted name of a code ("token.insufficient_balance").

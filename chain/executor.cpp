@@ -2,6 +2,7 @@
 
 #include "chain/chain_errors.h"
 #include "chain/dealers/dealer.h"
+#include "chain/producers/ejection.h"
 #include "chain/producers/producer.h"
 #include "chain/token/account.h"
 #include "chain/token/transfer.h"
@@ -26,7 +27,8 @@ core::Status check_transaction(const SignedTransaction& tx, const Hash256& chain
 
 namespace {
 
-core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const Genesis& genesis, TimeMs block_time) {
+core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const Genesis& genesis, TimeMs block_time,
+                        uint64_t height) {
   const auto& body = tx.body();
   if (body.expiration <= block_time)
     return chain_error(ErrorCode::kTxExpired, "transaction expired at " + core::format_utc(body.expiration));
@@ -45,7 +47,7 @@ core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const Ge
                                                          std::to_string(sender.sequence));
   ++sender.sequence;
   store_account(txs, body.sender, sender);
-  ApplyContext ctx{genesis, block_time, body.sender};
+  ApplyContext ctx{genesis, block_time, body.sender, height};
   for (const auto& op : body.operations) {
     auto st = std::visit([&](const auto& o) { return apply(txs, o, ctx); }, op);
     if (!st) return st;
@@ -56,9 +58,9 @@ core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const Ge
 }  // namespace
 
 core::Status apply_transaction(StateOverlay& s, const SignedTransaction& tx, const Genesis& genesis,
-                               TimeMs block_time) {
+                               TimeMs block_time, uint64_t height) {
   s.begin();
-  core::Status st = apply_body(s, tx, genesis, block_time);
+  core::Status st = apply_body(s, tx, genesis, block_time, height);
   if (st) s.commit();
   else s.rollback();
   return st;

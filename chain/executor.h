@@ -18,7 +18,8 @@ namespace lingji::chain {
 
 // Stateful: expiration against block_time, sequence, then each operation; on success the
 // writes are in `s` and the sender's sequence has advanced; on failure `s` is unchanged.
+// height: the block's (records such as evidence keep it).
 [[nodiscard]] core::Status apply_transaction(StateOverlay& s, const SignedTransaction& tx,
-                                             const Genesis& genesis, TimeMs block_time);
+                                             const Genesis& genesis, TimeMs block_time, uint64_t height = 0);
 
 }  // namespace lingji::chain

@@ -60,48 +60,63 @@ TEST(DoubleVoteEvidenceTest, InvalidCases) {
   EXPECT_EQ(forged.verify(kChain).error().code, 2702);
 }
 
-// A stand-in header format for the generic DoubleBlockEvidence check: "slot:producer-hex:body" signed
-// as is. The real one will use BlockHeader once it carries a slot.
-SignedHeader header(uint64_t slot, const core::PrivateKey& k, const std::string& body) {
-  std::string text = std::to_string(slot) + ":" + k.public_key().hex() + ":" + body;
-  Bytes bytes(text.begin(), text.end());
-  return SignedHeader{slot, k.public_key(), bytes, k.sign(bytes)};
-}
-core::Status check(const Hash256&, const SignedHeader& h) {
-  std::string expected_prefix = std::to_string(h.slot) + ":" + h.producer.hex() + ":";
-  if (std::string(h.header.begin(), h.header.end()).rfind(expected_prefix, 0) != 0)
-    return core::make_error(2310, "block.malformed", "slot or producer do not match the header");
-  if (!core::verify(h.producer, h.header, h.signature))
-    return core::make_error(2305, "block.bad_signature", "bad signature");
-  return core::Ok();
+// A block header of `slot` by k, told apart by its state root.
+SignedHeader header(uint64_t slot, const core::PrivateKey& k, const std::string& body, const Hash256& chain = kChain) {
+  BlockHeader h;
+  h.height = 7;
+  h.previous = id_of("parent");
+  h.slot = slot;
+  h.timestamp = 1'000 * static_cast<TimeMs>(slot);
+  h.producer = k.public_key();
+  h.state_root = id_of(body);
+  return SignedHeader::sign(chain, h, k);
 }
 
-TEST(DoubleBlockEvidenceTest, ValidInvalidAndCanonical) {
+TEST(DoubleBlockEvidenceTest, ValidEvidenceAndItsOneEncoding) {
   auto k = test_key(3);
   DoubleBlockEvidence e = DoubleBlockEvidence::make(header(12, k, "two"), header(12, k, "one"));
-  EXPECT_EQ(err(e.verify(kChain, check)), "ok");
+  EXPECT_EQ(err(e.verify(kChain)), "ok");
+  EXPECT_LT(e.a.header.id(), e.b.header.id());
+  EXPECT_EQ(DoubleBlockEvidence::make(header(12, k, "one"), header(12, k, "two")), e);
   Bytes bytes = e.encode();
+  ASSERT_EQ(bytes.size(), 2 * (BlockHeader::kEncodedBytes + 64));
   auto back = DoubleBlockEvidence::decode(bytes);
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, e);
-  EXPECT_EQ(DoubleBlockEvidence::decode(DoubleBlockEvidence{e.b, e.a}.encode()).error().name,
-            "finality.not_equivocation");
+  EXPECT_EQ(err(back->verify(kChain)), "ok");
+  DoubleBlockEvidence swapped{e.b, e.a};
+  EXPECT_EQ(DoubleBlockEvidence::decode(swapped.encode()).error().name, "finality.not_equivocation");
+  EXPECT_EQ(err(swapped.verify(kChain)), "finality.not_equivocation");
+  for (size_t len = 0; len < bytes.size(); ++len) ASSERT_FALSE(DoubleBlockEvidence::decode(ByteView(bytes).first(len)));
   bytes.push_back(0);
   EXPECT_EQ(DoubleBlockEvidence::decode(bytes).error().name, "finality.malformed");
+}
 
-  EXPECT_EQ(err(DoubleBlockEvidence::make(header(12, k, "a"), header(12, test_key(4), "b")).verify(kChain, check)),
+TEST(DoubleBlockEvidenceTest, InvalidCases) {
+  auto k = test_key(3);
+  // Two producers, two slots, one block twice.
+  EXPECT_EQ(err(DoubleBlockEvidence::make(header(12, k, "a"), header(12, test_key(4), "b")).verify(kChain)),
             "finality.not_equivocation");
-  EXPECT_EQ(err(DoubleBlockEvidence::make(header(12, k, "a"), header(13, k, "b")).verify(kChain, check)),
+  EXPECT_EQ(err(DoubleBlockEvidence::make(header(12, k, "a"), header(13, k, "b")).verify(kChain)),
             "finality.not_equivocation");
-  EXPECT_EQ(err(DoubleBlockEvidence::make(header(12, k, "a"), header(12, k, "a")).verify(kChain, check)),
+  EXPECT_EQ(err(DoubleBlockEvidence::make(header(12, k, "a"), header(12, k, "a")).verify(kChain)),
             "finality.not_equivocation");
+  DoubleBlockEvidence e = DoubleBlockEvidence::make(header(12, k, "one"), header(12, k, "two"));
+  // Signed for another chain; a flipped signature bit; a field changed under a genuine signature.
+  EXPECT_EQ(err(DoubleBlockEvidence::make(header(12, k, "one", kOtherChain), header(12, k, "two", kOtherChain))
+                    .verify(kChain)),
+            "finality.bad_signature");
   DoubleBlockEvidence forged = e;
   forged.b.signature.bytes[0] ^= 1;
-  EXPECT_EQ(err(forged.verify(kChain, check)), "block.bad_signature");
+  EXPECT_EQ(err(forged.verify(kChain)), "finality.bad_signature");
   forged = e;
-  forged.a.slot = 11;  // claims a slot its header does not have
-  forged.b.slot = 11;
-  EXPECT_EQ(err(forged.verify(kChain, check)), "block.malformed");
+  forged.a.header.tx_count = 5;
+  forged = DoubleBlockEvidence::make(forged.a, forged.b);
+  EXPECT_EQ(err(forged.verify(kChain)), "finality.bad_signature");
+  // Headers that claim the key of another producer (signed by k): bad signature, not evidence against it.
+  SignedHeader x = header(12, k, "x"), y = header(12, k, "y");
+  x.header.producer = y.header.producer = test_key(5).public_key();
+  EXPECT_EQ(err(DoubleBlockEvidence::make(x, y).verify(kChain)), "finality.bad_signature");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "chain/chain_errors.h"
 #include "chain/dealers/dealer.h"
+#include "chain/producers/ejection.h"
 #include "chain/protocol/text_rules.h"
 #include "chain/token/account.h"
 #include "core/codec.h"
@@ -162,6 +163,7 @@ std::vector<Candidate> elect(const State& s, size_t max_producers) {
     if (!p || !p->registered) return;
     auto d = load_dealer(s, account);
     if (!d || d->status != DealerStatus::kApproved) return;  // a suspended dealer cannot produce
+    if (is_ejected(s, account)) return;  // an equivocator, until it registers a new key (ejection.h)
     all.push_back({account, *p});
   });
   std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {

@@ -52,8 +52,8 @@ struct Candidate {
   PublicKey account;
   Producer producer;
 };
-// The active set: registered candidates whose dealer is approved, by votes (most first; ties by
-// account key), at most max_producers of them.
+// The active set: registered candidates whose dealer is approved and who are not ejected for
+// equivocation (ejection.h), by votes (most first; ties by account key), at most max_producers.
 std::vector<Candidate> elect(const State& s, size_t max_producers);
 // A deterministic shuffle of the active set for a round, seeded from chain data (e.g. the id of
 // the block that ends the previous round), so the order is known to all and chosen by none.

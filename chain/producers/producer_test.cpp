@@ -9,6 +9,7 @@
 #include "chain/chain_test_util.h"
 #include "chain/dealers/dealer.h"
 #include "chain/executor.h"
+#include "chain/producers/ejection.h"
 #include "chain/token/account.h"
 #include "chain/token/transfer.h"
 #include "chain/vesting/listing.h"

@@ -183,7 +183,9 @@ void maybe_propose(const State& parent_state, StateOverlay& s, Schedule& sc, uin
   std::vector<Member> elected;
   for (const auto& c : elect(parent_state, kMaxActiveProducers))
     if (c.producer.votes.units() > 0) elected.push_back({c.account, c.producer.signing_key});
-  if (elected.size() < kMinElectedProducers || same_keys(elected, sc.producers)) return;
+  // Against the generation's members, not this round's producers: they differ once a producer is
+  // ejected (producers/ejection.h), and the election then takes its key out of the voters too.
+  if (elected.size() < kMinElectedProducers || same_keys(elected, load_generation(s, sc.generation))) return;
   store_generation(s, sc.generation + 1, elected);
   sc.pending = PendingSet{sc.generation + 1, std::move(elected), height, 0};
 }

@@ -99,8 +99,8 @@ void record_votes(StateOverlay& s, const std::vector<Member>& voters);
 inline constexpr size_t kMinElectedProducers = 4;
 
 // Runs the election of a new round: if the elected keys (candidates with votes > 0, at least
-// kMinElectedProducers of them) differ from the active set and no generation is pending, makes
-// them pending, proposed at `height`.
+// kMinElectedProducers of them) differ from the active generation's members (its voters, ejected
+// producers included) and no generation is pending, makes them pending, proposed at `height`.
 // The pending generation's members are written to s ('G' record) for the joint certificates.
 void maybe_propose(const State& parent_state, StateOverlay& s, Schedule& schedule, uint64_t height);
 

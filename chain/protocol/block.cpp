@@ -105,6 +105,10 @@ void Block::sign(const Hash256& chain_id, const core::PrivateKey& key) {
 }
 
 bool Block::verify_signature(const Hash256& chain_id) const {
+  return verify_header_signature(chain_id, header, signature);
+}
+
+bool verify_header_signature(const Hash256& chain_id, const BlockHeader& header, const Signature& signature) {
   return core::verify(header.producer, block_signing_bytes(chain_id, header), signature);
 }
 

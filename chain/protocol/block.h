@@ -71,6 +71,10 @@ struct Block {
   bool verify_signature(const Hash256& chain_id) const;
 };
 
+// True iff `signature` is header.producer's block signature of `header` on chain_id (what
+// Block::verify_signature checks; DoubleBlockEvidence checks headers alone).
+[[nodiscard]] bool verify_header_signature(const Hash256& chain_id, const BlockHeader& header, const Signature& signature);
+
 Hash256 transactions_root(const std::vector<SignedTransaction>& txs);
 
 }  // namespace lingji::chain

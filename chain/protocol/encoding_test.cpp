@@ -170,6 +170,8 @@ TEST(TransactionEncodingTest, DecodeOfEncodeIsTheSameTransaction) {
       body_with({DeclareListing{std::string(64, 'e')}}, UINT64_MAX),
       body_with({}, 0),  // decodes; check_transaction refuses it (tx.no_operations)
       body_with(std::vector<Operation>(16, Transfer{kAlice, Amount::units(-1), "m"})),
+      // Any kind byte and any evidence bytes decode; check() judges them.
+      body_with({ReportEvidence{EvidenceKind::kDoubleBlock, Bytes(536, 7)}, ReportEvidence{static_cast<EvidenceKind>(200), {}}}),
   };
   bodies[0].expiration = INT64_MIN;  // every field is full width, whatever its meaning
   for (size_t i = 0; i < bodies.size(); ++i) {
@@ -260,7 +262,7 @@ TEST(TransactionEncodingTest, UnknownOperationTypeIsRejected) {
   ASSERT_EQ(good[first_op], 1);
   ASSERT_EQ(good[second_op], 2);
   for (size_t at : {first_op, second_op}) {
-    for (uint16_t type : {0, 9, 0x0100, 0xffff}) {  // 1..8 are the known operations
+    for (uint16_t type : {0, 9, 0x0100, 0xffff}) {  // 1..8 and 13 are the known operations
       Bytes bad = good;
       bad[at] = static_cast<uint8_t>(type);
       bad[at + 1] = static_cast<uint8_t>(type >> 8);

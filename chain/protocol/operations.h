@@ -13,6 +13,8 @@
 //   producer_update_key (6):= signing_key:fixed<32>
 //   producer_unregister (7):= (nothing)
 //   vote_producers (8)     := candidates:vector<fixed<32>>
+//   report_evidence (13)   := kind:u8 evidence:bytes   (1 DoubleVoteEvidence, 2 DoubleBlockEvidence; the
+//                             evidence encodings are in chain/finality/evidence.h)
 #pragma once
 
 #include <string>
@@ -37,6 +39,7 @@ enum class OpType : uint16_t {
   kProducerUpdateKey = 6,
   kProducerUnregister = 7,
   kVoteProducers = 8,
+  kReportEvidence = 13,
 };
 
 inline constexpr size_t kMaxOpTextBytes = 8 * 1024;  // the decoder's bound: the transaction size
@@ -142,8 +145,27 @@ struct VoteProducers {
   bool operator==(const VoteProducers&) const = default;
 };
 
+enum class EvidenceKind : uint8_t { kDoubleVote = 1, kDoubleBlock = 2 };
+
+// Evidence that a producer key equivocated (chain/producers/ejection.h): any account may send it;
+// it is recorded and the offender leaves the schedule. The evidence stays encoded here (its types
+// live in chain/finality, above this header); check() decodes it.
+struct ReportEvidence {
+  static constexpr OpType kType = OpType::kReportEvidence;
+  EvidenceKind kind = EvidenceKind::kDoubleVote;
+  core::Bytes evidence;
+  void encode(core::Writer& w) const { w.u8(static_cast<uint8_t>(kind)).bytes(evidence); }
+  bool decode(core::Reader& r) {
+    uint8_t k = 0;
+    bool ok = r.u8(k) && r.bytes(evidence, kMaxOpTextBytes);
+    kind = static_cast<EvidenceKind>(k);
+    return ok;
+  }
+  bool operator==(const ReportEvidence&) const = default;
+};
+
 using Operation = std::variant<Transfer, DeclareListing, DealerApply, DealerSetStatus, ProducerRegister,
-                               ProducerUpdateKey, ProducerUnregister, VoteProducers>;
+                               ProducerUpdateKey, ProducerUnregister, VoteProducers, ReportEvidence>;
 
 inline void encode_operation(core::Writer& w, const Operation& op) {
   std::visit([&](const auto& o) {
