@@ -20,7 +20,7 @@
 // kMaxOpenPerMember proposals pending or approved.
 //
 // Block interval. When an enacted proposal changes block_interval_ms at block E (slot s_E), a
-// new slot segment starts: slot s >= s_E begins at time(s_E) + (s - s_E) * new interval. Block E
+// new slot segment starts: slot s >= s_E begins at start(s_E) + (s - s_E) * new interval. Block E
 // itself keeps its time under the old interval, so every slot time already used stays the same.
 //
 // Rewards. At the start of every block its producer's account receives
