@@ -275,7 +275,7 @@ Json info_json(const chain::Chain& chain, const consensus::Controller& node) {
   j["lib_id"] = fin.id.hex();
   j["producing"] = node.is_producer();
   j["foundation"] = core::encode_address(g.foundation);
-  j["block_interval_ms"] = g.params.block_interval_ms;
+  j["block_interval_ms"] = chain::load_params(chain.state()).block_interval_ms;  // as the committee set it
   j["max_transaction_lifetime_ms"] = g.params.max_transaction_lifetime_ms;
   return j;
 }
