@@ -14,5 +14,7 @@ inline constexpr int kApiBlockNotFound = 4009;       // api.block_not_found
 inline constexpr int kApiTxNotFound = 4010;          // api.transaction_not_found
 inline constexpr int kApiInvalidTxId = 4011;         // api.invalid_transaction_id
 inline constexpr int kApiDealerNotFound = 4012;      // api.dealer_not_found
+inline constexpr int kApiProposalNotFound = 4013;    // api.proposal_not_found
+inline constexpr int kApiInvalidQuery = 4014;        // api.invalid_query
 
 }  // namespace lingji::api

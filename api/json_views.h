@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chain/chain.h"
+#include "chain/governance/governance.h"
 #include "consensus/controller.h"
 
 namespace lingji::api {
@@ -25,6 +26,11 @@ Json dealer_json(const chain::Chain& chain, const core::PublicKey& key);
 Json producers_json(const chain::Chain& chain);
 // The equivocations recorded on the chain (chain/producers/ejection.h), by offender key and slot.
 Json evidence_json(const chain::Chain& chain);
+// The committee's parameters, its members and the fee pool (chain/governance/governance.h).
+Json governance_params_json(const chain::Chain& chain);
+Json proposal_json(const chain::Chain& chain, const chain::Proposal& p);
+// Proposals newest first, at most `limit`, with ids below `before` (0: from the newest).
+Json proposals_json(const chain::Chain& chain, uint64_t before, size_t limit);
 // Serialises; invalid UTF-8 in memos is replaced rather than throwing.
 std::string dump(const Json& j);
 

@@ -1,5 +1,8 @@
 #include "api/routes.h"
 
+#include <optional>
+#include <tuple>
+
 #include "api/api_errors.h"
 #include "api/json_views.h"
 #include "chain/chain_errors.h"
@@ -38,6 +41,14 @@ int status_for(const core::Error& e) {
     case ErrorCode::kProducerUnknownCandidate:
     case ErrorCode::kFinalityEvidenceUnknownKey: return 422;
     case ErrorCode::kFinalityEvidenceDuplicate: return 409;
+    case ErrorCode::kListingMovedToCommittee:
+    case ErrorCode::kGovernanceNotCommitteeMember:
+    case ErrorCode::kGovernanceBadHeights:
+    case ErrorCode::kGovernanceUnknownProposal:
+    case ErrorCode::kGovernanceNotPending:
+    case ErrorCode::kGovernanceAlreadyApproved:
+    case ErrorCode::kGovernanceNotApproved:
+    case ErrorCode::kGovernanceTooManyOpen: return 422;
     default: break;
   }
   if (e.code == consensus::kMempoolFull) return 503;
@@ -50,6 +61,27 @@ bool parse_hash(std::string_view hex, core::Hash256& out) {
   if (!bytes) return false;
   out = *core::Hash256::from(*bytes);
   return true;
+}
+
+// A decimal u64 of 1 to 19 digits.
+std::optional<uint64_t> parse_u64(std::string_view s) {
+  if (s.empty() || s.size() > 19 || s.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  return std::stoull(std::string(s));
+}
+
+// The value of `name` in the query string of `target` ("" if absent).
+std::string_view query_param(std::string_view target, std::string_view name) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    if (auto eq = pair.find('='); eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return {};
 }
 
 }  // namespace
@@ -90,6 +122,28 @@ HttpResponse Routes::handle(const HttpRequest& request) {
     if (!get) return method_not_allowed("GET");
     return json_response(200, node_.read([](const chain::Chain& c, const storage::BlockStore&) { return evidence_json(c); }));
   }
+  if (path == "/v1/governance/params") {
+    if (!get) return method_not_allowed("GET");
+    return json_response(200, node_.read([](const chain::Chain& c, const storage::BlockStore&) {
+      return governance_params_json(c);
+    }));
+  }
+  if (path == "/v1/governance/proposals") {
+    if (!get) return method_not_allowed("GET");
+    return get_proposals(request.target);
+  }
+  if (tail("/v1/governance/proposals/", rest)) {
+    if (!get) return method_not_allowed("GET");
+    auto id = parse_u64(rest);
+    if (!id) return error_response(400, kApiInvalidQuery, "api.invalid_query", "a proposal is named by its id (decimal)");
+    Json j = node_.read([&](const chain::Chain& c, const storage::BlockStore&) -> Json {
+      auto p = chain::load_proposal(c.state(), *id);
+      return p ? proposal_json(c, *p) : Json(nullptr);
+    });
+    if (j.is_null())
+      return error_response(404, kApiProposalNotFound, "api.proposal_not_found", "no proposal " + std::to_string(*id));
+    return json_response(200, j);
+  }
   if (tail("/v1/dealers/", rest)) {
     if (!get) return method_not_allowed("GET");
     auto key = core::parse_address(rest);
@@ -102,6 +156,22 @@ HttpResponse Routes::handle(const HttpRequest& request) {
   if (tail("/v1/blocks/", rest)) return get ? get_block(rest) : method_not_allowed("GET");
   if (tail("/v1/transactions/", rest)) return get ? get_transaction(rest) : method_not_allowed("GET");
   return error_response(404, kApiNotFound, "api.not_found", "no such endpoint: " + std::string(path.substr(0, 200)));
+}
+
+HttpResponse Routes::get_proposals(std::string_view target) {
+  uint64_t before = 0, limit = 50;
+  for (auto [name, out, max] : {std::tuple{"before", &before, UINT64_MAX}, std::tuple{"limit", &limit, uint64_t{1000}}}) {
+    std::string_view v = query_param(target, name);
+    if (v.empty()) continue;
+    auto n = parse_u64(v);
+    if (!n || *n > max || (out == &limit && *n == 0))
+      return error_response(400, kApiInvalidQuery, "api.invalid_query",
+                            std::string(name) + " must be a decimal number" + (out == &limit ? " within 1..1000" : ""));
+    *out = *n;
+  }
+  return json_response(200, node_.read([&](const chain::Chain& c, const storage::BlockStore&) {
+    return proposals_json(c, before, static_cast<size_t>(limit));
+  }));
 }
 
 HttpResponse Routes::get_account(std::string_view address) {

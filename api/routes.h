@@ -18,6 +18,7 @@ class Routes {
 
  private:
   HttpResponse get_account(std::string_view address);
+  HttpResponse get_proposals(std::string_view target);
   HttpResponse get_block(std::string_view ref);
   HttpResponse get_transaction(std::string_view id);
   HttpResponse post_transaction(const std::string& body);

@@ -213,5 +213,55 @@ TEST_F(RoutesTest, EvidenceIsRecordedAndListed) {
   EXPECT_EQ(call("GET", "/v1/evidence").second["evidence"].size(), 1u);
 }
 
+TEST_F(RoutesTest, GovernanceParamsAndProposals) {
+  auto [s0, params] = call("GET", "/v1/governance/params");
+  EXPECT_EQ(s0, 200);
+  EXPECT_EQ(params["params"]["bet_fee_default_bp"], 500);
+  EXPECT_EQ(params["params"]["bet_max"], "200.00000000");
+  EXPECT_EQ(params["committee"]["size"], 1);
+  EXPECT_EQ(params["committee"]["approvals_needed"], 1);
+  EXPECT_EQ(params["fee_pool"]["balance"], "0.00000000");
+  EXPECT_EQ(call("POST", "/v1/governance/params").first, 405);
+
+  // The dev chain's only producer is the committee: its proposal is approved at once.
+  auto producer = dev_key("producer");
+  auto [s1, r1] = post_tx(testing::make_tx(genesis.chain_id(), dev, 0, kT0 + 60'000,
+                                           {GovernancePropose{{{ParamId::kBetFeeDefaultBp, 300}}, {3, 3}, ""}}));
+  EXPECT_EQ(s1, 422);
+  EXPECT_EQ(err(r1), "governance.not_committee_member");
+  ASSERT_EQ(post_tx(testing::make_tx(genesis.chain_id(), producer, 0, kT0 + 60'000,
+                                     {GovernancePropose{{{ParamId::kBetFeeDefaultBp, 300}, {ParamId::kBetMin, 100'000'000}},
+                                                        {3, 2}, "3 % by default"}})).first, 202);
+  ASSERT_TRUE(ctl->produce(kT0 + 1000));
+  auto [s2, one] = call("GET", "/v1/governance/proposals/1");
+  EXPECT_EQ(s2, 200);
+  EXPECT_EQ(one["kind"], "params");
+  EXPECT_EQ(one["status"], "approved");
+  EXPECT_EQ(one["proposer"], core::encode_address(producer.public_key()));
+  EXPECT_EQ(one["changes"][0]["param"], "bet_fee_default_bp");
+  EXPECT_EQ(one["changes"][0]["value"], 300);
+  EXPECT_EQ(one["changes"][1]["value"], "1.00000000");
+  EXPECT_EQ(one["approvals_counted"], 1);
+  EXPECT_EQ(one["decided_height"], 1);
+  ASSERT_TRUE(ctl->produce(kT0 + 2000));
+  ASSERT_TRUE(ctl->produce(kT0 + 3000));
+  EXPECT_EQ(call("GET", "/v1/governance/proposals/1").second["status"], "enacted");
+  EXPECT_EQ(call("GET", "/v1/governance/params").second["params"]["bet_fee_default_bp"], 300);
+  auto [s3, list] = call("GET", "/v1/governance/proposals?limit=10");
+  EXPECT_EQ(s3, 200);
+  ASSERT_EQ(list["proposals"].size(), 1u);
+  EXPECT_EQ(list["proposals"][0]["id"], 1);
+  EXPECT_TRUE(list["next_before"].is_null());
+  EXPECT_EQ(call("GET", "/v1/governance/proposals?before=1").second["proposals"].size(), 0u);
+  EXPECT_EQ(err(call("GET", "/v1/governance/proposals?limit=0").second), "api.invalid_query");
+  EXPECT_EQ(err(call("GET", "/v1/governance/proposals?before=x").second), "api.invalid_query");
+  EXPECT_EQ(err(call("GET", "/v1/governance/proposals/2").second), "api.proposal_not_found");
+  EXPECT_EQ(err(call("GET", "/v1/governance/proposals/abc").second), "api.invalid_query");
+  // The proposal as an operation of its transaction.
+  auto block = call("GET", "/v1/blocks/1").second;
+  EXPECT_EQ(block["transactions"][0]["operations"][0]["type"], "governance_propose");
+  EXPECT_EQ(block["transactions"][0]["operations"][0]["expires_height"], 2);
+}
+
 }  // namespace
 }  // namespace lingji::api

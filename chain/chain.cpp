@@ -2,6 +2,7 @@
 
 #include "chain/chain_errors.h"
 #include "chain/executor.h"
+#include "chain/governance/governance.h"
 #include "chain/producers/schedule.h"
 
 #include <algorithm>
@@ -31,14 +32,9 @@ core::Status Chain::restore(const std::vector<std::pair<Bytes, Bytes>>& entries,
   return core::Ok();
 }
 
-TimeMs Chain::slot_time(uint64_t slot) const {
-  return genesis_.genesis_time + static_cast<TimeMs>(slot) * genesis_.params.block_interval_ms;
-}
+TimeMs Chain::slot_time(uint64_t slot) const { return slot_start(state_, genesis_, slot); }
 
-uint64_t Chain::slot_at(TimeMs time) const {
-  if (time < genesis_.genesis_time) return 0;
-  return static_cast<uint64_t>(time - genesis_.genesis_time) / genesis_.params.block_interval_ms;
-}
+uint64_t Chain::slot_at(TimeMs time) const { return slot_at_time(state_, genesis_, time); }
 
 std::optional<PublicKey> Chain::producer_at(uint64_t slot) const {
   if (slot <= head_.slot) return std::nullopt;
@@ -82,8 +78,7 @@ std::vector<Member> signers_of(const StateReader& s, const finality::QuorumCerti
 core::Status Chain::apply_consensus(const BlockHeader& h, const std::optional<finality::QuorumCertificate>& qc,
                                     StateOverlay& s) const {
   using finality::load_ancestor;
-  const uint64_t max_slot = static_cast<uint64_t>((INT64_MAX - genesis_.genesis_time) / genesis_.params.block_interval_ms);
-  if (h.slot <= head_.slot || h.slot > max_slot)
+  if (h.slot <= head_.slot || h.slot > max_slot(s, genesis_))
     return chain_error(ErrorCode::kBlockBadSlot, "slot " + std::to_string(h.slot) + " is not after the parent's slot " +
                                                      std::to_string(head_.slot));
   if (h.timestamp != slot_time(h.slot))
@@ -150,6 +145,8 @@ core::Status Chain::apply_consensus(const BlockHeader& h, const std::optional<fi
   store_schedule(s, sc);
   const bool joint = sc.pending && sc.pending->joint_from != 0;
   finality::store_ancestor(s, h.height, finality::Ancestor{h.slot, h.previous, j, sc.generation, joint});
+  // Governance: proposals due at this height take effect, then the producer's block reward.
+  begin_block(s, genesis_, h.height, h.slot, h.timestamp, producer.account);
   return core::Ok();
 }
 

@@ -57,7 +57,9 @@ class Chain {
   [[nodiscard]] core::Result<Produced> produce_block(const std::vector<SignedTransaction>& candidates, uint64_t slot,
                                                      const core::PrivateKey& key, std::optional<Justify> justify = {});
 
-  // Slots (shared/CONSENSUS.md): slot s starts at genesis_time + s * block_interval.
+  // Slots (shared/CONSENSUS.md): slot s starts at genesis_time + s * block_interval, with the
+  // block interval the committee enacted for s (chain/governance/governance.h), as the head's
+  // state knows it.
   TimeMs slot_time(uint64_t slot) const;
   // The slot in progress at `time` (0 before the first slot).
   uint64_t slot_at(TimeMs time) const;

@@ -26,6 +26,7 @@ const char* error_name(ErrorCode code) {
     case ErrorCode::kListingNotFoundation: return "listing.not_foundation";
     case ErrorCode::kListingAlreadyDeclared: return "listing.already_declared";
     case ErrorCode::kListingBadExchangeName: return "listing.bad_exchange_name";
+    case ErrorCode::kListingMovedToCommittee: return "listing.moved_to_committee";
     case ErrorCode::kBlockBadHeight: return "block.bad_height";
     case ErrorCode::kBlockBadPrevious: return "block.bad_previous";
     case ErrorCode::kBlockBadTimestamp: return "block.bad_timestamp";
@@ -76,6 +77,15 @@ const char* error_name(ErrorCode code) {
     case ErrorCode::kFinalityBadEvidenceKind: return "finality.bad_evidence_kind";
     case ErrorCode::kFinalityEvidenceUnknownKey: return "finality.evidence_unknown_key";
     case ErrorCode::kFinalityEvidenceDuplicate: return "finality.evidence_duplicate";
+    case ErrorCode::kGovernanceNotCommitteeMember: return "governance.not_committee_member";
+    case ErrorCode::kGovernanceBadParam: return "governance.bad_param";
+    case ErrorCode::kGovernanceBadHeights: return "governance.bad_heights";
+    case ErrorCode::kGovernanceUnknownProposal: return "governance.unknown_proposal";
+    case ErrorCode::kGovernanceNotPending: return "governance.not_pending";
+    case ErrorCode::kGovernanceAlreadyApproved: return "governance.already_approved";
+    case ErrorCode::kGovernanceNotApproved: return "governance.not_approved";
+    case ErrorCode::kGovernanceTooManyOpen: return "governance.too_many_open";
+    case ErrorCode::kGovernanceBadDescription: return "governance.bad_description";
   }
   return "unknown";
 }

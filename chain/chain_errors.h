@@ -2,6 +2,7 @@
 //   2000-2099 transactions   2100-2199 token   2200-2299 vesting/listing   2300-2399 blocks
 //   2400-2499 genesis        2500-2599 dealers           2600-2699 producers and votes
 //   2701-2749 finality (votes, quorum certificates, finality proofs, safety state; 2720-2749 evidence)
+//   2800-2899 governance (the committee's proposals and approvals)
 #pragma once
 
 #include <string>
@@ -35,6 +36,7 @@ enum class ErrorCode : int {
   kListingNotFoundation = 2201,
   kListingAlreadyDeclared = 2202,
   kListingBadExchangeName = 2203,
+  kListingMovedToCommittee = 2204,
 
   kBlockBadHeight = 2301,
   kBlockBadPrevious = 2302,
@@ -90,6 +92,16 @@ enum class ErrorCode : int {
   kFinalityBadEvidenceKind = 2720,
   kFinalityEvidenceUnknownKey = 2721,
   kFinalityEvidenceDuplicate = 2722,
+
+  kGovernanceNotCommitteeMember = 2801,
+  kGovernanceBadParam = 2802,
+  kGovernanceBadHeights = 2803,
+  kGovernanceUnknownProposal = 2804,
+  kGovernanceNotPending = 2805,
+  kGovernanceAlreadyApproved = 2806,
+  kGovernanceNotApproved = 2807,
+  kGovernanceTooManyOpen = 2808,
+  kGovernanceBadDescription = 2809,
 };
 
 // The stable dotted name of a code ("token.insufficient_balance").

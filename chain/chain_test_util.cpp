@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "chain/governance/governance.h"
+#include "chain/token/account.h"
+#include "chain/vesting/vesting.h"
+
 namespace lingji::chain::testing {
 
 Genesis dev_genesis(TimeMs genesis_time, int32_t utc_offset_minutes) {
@@ -46,6 +50,39 @@ SignedTransaction make_tx(const Hash256& chain_id, const core::PrivateKey& from,
 SignedTransaction make_transfer(const Hash256& chain_id, const core::PrivateKey& from, const PublicKey& to,
                                 Amount amount, uint64_t sequence, TimeMs expiration, std::string memo) {
   return make_tx(chain_id, from, sequence, expiration, {Transfer{to, amount, std::move(memo)}});
+}
+
+uint64_t declare_listing_by_committee(Chain& chain, const std::vector<core::PrivateKey>& producers,
+                                      const std::string& exchange) {
+  auto produce = [&](const std::vector<SignedTransaction>& txs) {
+    const uint64_t slot = chain.head().slot + 1;
+    auto who = chain.producer_at(slot);
+    for (const auto& k : producers) {
+      if (!who || k.public_key() != *who) continue;
+      auto p = chain.produce_block(txs, slot, k);
+      EXPECT_TRUE(p) << p.error().message;
+      if (p) {
+        EXPECT_TRUE(p->rejected.empty()) << p->rejected[0].second.name << ": " << p->rejected[0].second.message;
+      }
+      return;
+    }
+    ADD_FAILURE() << "the schedule names no key of the given producers for slot " << slot;
+  };
+  const uint64_t id = next_proposal_id(chain.state());
+  const uint64_t decide = chain.head().height + 2;  // proposed and approved in one block, declared in the next
+  const TimeMs expiration = chain.slot_time(chain.head().slot + 1) + 60'000;
+  std::vector<SignedTransaction> txs;
+  auto sequence = [&](const core::PrivateKey& k) { return load_account(chain.state(), k.public_key()).sequence; };
+  txs.push_back(make_tx(chain.chain_id(), producers.at(0), sequence(producers[0]), expiration,
+                        {GovernanceProposeListing{exchange, {decide, decide}, "listed"}}));
+  const size_t needed = approval_threshold(committee(chain.state()).size());
+  for (size_t i = 1; i < needed; ++i)
+    txs.push_back(make_tx(chain.chain_id(), producers[i], sequence(producers[i]), expiration, {GovernanceApprove{id}}));
+  produce(txs);
+  produce({});
+  auto listing = load_listing(chain.state());
+  EXPECT_TRUE(listing && listing->exchange == exchange && chain.head().height == decide) << "the listing was not declared";
+  return listing ? decide : 0;
 }
 
 }  // namespace lingji::chain::testing

@@ -21,4 +21,11 @@ Chain::Produced produce_at(Chain& chain, const std::vector<SignedTransaction>& t
 SignedTransaction make_tx(const Hash256& chain_id, const core::PrivateKey& from, uint64_t sequence,
                           TimeMs expiration, std::vector<Operation> ops);
 
+// Produces blocks on `chain` (each signed by the key in `producers` that the schedule names)
+// in which the first producer proposes the listing on `exchange` and every other one approves
+// it, until it takes effect; returns the height of the block that declared it (0 and a test
+// failure if it did not happen).
+uint64_t declare_listing_by_committee(Chain& chain, const std::vector<core::PrivateKey>& producers,
+                                      const std::string& exchange);
+
 }  // namespace lingji::chain::testing

@@ -3,6 +3,7 @@
 #include "chain/chain_errors.h"
 #include "chain/dealers/dealer.h"
 #include "chain/producers/ejection.h"
+#include "chain/governance/governance.h"
 #include "chain/producers/producer.h"
 #include "chain/token/account.h"
 #include "chain/token/transfer.h"

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "chain/genesis/dev_keys.h"
+#include "chain/governance/governance.h"
 #include "chain/protocol/transaction.h"
 #include "cli/http_client.h"
 #include "cli/keystore.h"
@@ -229,11 +230,33 @@ int main(int argc, char** argv) {
   auto* block = app.add_subcommand("block", "show a block by height or id");
   block->add_option("ref", block_ref)->required();
 
-  auto* listing = app.add_subcommand("declare-listing", "declare that CT is listed (the foundation's key)");
-  listing->add_option("--from", name, "the foundation's wallet key")->required();
-  listing->add_option("--exchange", exchange, "the exchange's name")->required();
-  listing->add_flag("--wait", wait, "follow the transaction until it is in a block");
-  listing->add_option("--timeout", wait_s, "seconds to wait with --wait");
+  // The governance committee (R14): the active producers' accounts propose and approve.
+  std::vector<std::string> settings;
+  uint64_t proposal_id = 0, expires_in = 600, effect_delay = 0;
+  std::string description;
+  auto* gov = app.add_subcommand("governance", "the committee's parameters and proposals");
+  gov->require_subcommand(1);
+  auto* gov_params = gov->add_subcommand("params", "the parameters in force, the committee and the fee pool");
+  auto* gov_list = gov->add_subcommand("proposals", "the proposals, newest first");
+  auto* gov_show = gov->add_subcommand("show", "one proposal");
+  gov_show->add_option("id", proposal_id)->required();
+  auto* gov_propose = gov->add_subcommand("propose", "propose parameter values (a producer's account)");
+  gov_propose->add_option("--set", settings, "name=value, e.g. bet_fee_default_bp=300 or bet_max=150 (CT)")->required();
+  auto* gov_listing = gov->add_subcommand("propose-listing", "propose to declare that CT is listed (a producer's account)");
+  gov_listing->add_option("--exchange", exchange, "the exchange's name")->required();
+  for (auto* c : {gov_propose, gov_listing}) {
+    c->add_option("--expires-in", expires_in, "blocks after the head in which approvals count (default 600)");
+    c->add_option("--effect-delay", effect_delay, "blocks from the expiry to the effect (default 0)");
+    c->add_option("--description", description, "up to 256 bytes");
+  }
+  auto* gov_approve = gov->add_subcommand("approve", "approve a pending proposal (a producer's account)");
+  auto* gov_unapprove = gov->add_subcommand("unapprove", "take back an approval of a pending proposal");
+  for (auto* c : {gov_approve, gov_unapprove}) c->add_option("id", proposal_id)->required();
+  for (auto* c : {gov_propose, gov_listing, gov_approve, gov_unapprove}) {
+    c->add_option("--from", name, "the producer's wallet key")->required();
+    c->add_flag("--wait", wait, "follow the transaction until it is in a block");
+    c->add_option("--timeout", wait_s, "seconds to wait with --wait");
+  }
 
   // Dealers (R12) and producer candidates and votes (R14, R15).
   std::string d_name, d_region, d_country, d_contact, target, url;
@@ -343,10 +366,49 @@ int main(int argc, char** argv) {
     chain::VoteProducers v;
     for (const auto& c : candidates) v.candidates.push_back(resolve_account(s, c));
     send_op(std::move(v));
-  } else if (*listing) {
-    std::string id = submit(s, name, {chain::DeclareListing{exchange}});
-    if (wait) report_tx(s, wait_for(s, id, wait_s));
-    else std::cout << "transaction " << id << " pending\n";
+  } else if (*gov_params) {
+    std::cout << call(s, "GET", "/v1/governance/params").dump(2) << "\n";
+  } else if (*gov_list) {
+    std::cout << call(s, "GET", "/v1/governance/proposals").dump(2) << "\n";
+  } else if (*gov_show) {
+    std::cout << call(s, "GET", "/v1/governance/proposals/" + std::to_string(proposal_id)).dump(2) << "\n";
+  } else if (*gov_propose || *gov_listing) {
+    const uint64_t head = call(s, "GET", "/v1/info")["head_height"].get<uint64_t>();
+    const chain::ProposalHeights heights{head + expires_in + effect_delay, head + expires_in};
+    if (*gov_listing) {
+      send_op(chain::GovernanceProposeListing{exchange, heights, description});
+    } else {
+      chain::GovernancePropose op{{}, heights, description};
+      for (const auto& setting : settings) {
+        auto eq = setting.find('=');
+        if (eq == std::string::npos) die("--set takes name=value, not \"" + setting + "\"");
+        const std::string param = setting.substr(0, eq), value = setting.substr(eq + 1);
+        std::optional<chain::ParamId> id;
+        for (uint8_t i = 1; i <= 7; ++i)
+          if (param == chain::param_name(static_cast<chain::ParamId>(i))) id = static_cast<chain::ParamId>(i);
+        if (!id) die("unknown parameter \"" + param + "\" (see lingji governance params)");
+        int64_t v = 0;
+        if (*id == chain::ParamId::kBetMin || *id == chain::ParamId::kBetMax || *id == chain::ParamId::kBlockReward) {
+          auto amount = core::Amount::parse(value);
+          if (!amount) die(param + ": " + amount.error().message);
+          v = amount->units();
+        } else {
+          try {
+            size_t used = 0;
+            v = std::stoll(value, &used);
+            if (used != value.size()) throw std::invalid_argument(value);
+          } catch (const std::exception&) {
+            die(param + " takes a whole number, not \"" + value + "\"");
+          }
+        }
+        op.changes.push_back({*id, v});
+      }
+      send_op(std::move(op));
+    }
+  } else if (*gov_approve) {
+    send_op(chain::GovernanceApprove{proposal_id});
+  } else if (*gov_unapprove) {
+    send_op(chain::GovernanceUnapprove{proposal_id});
   }
   return 0;
 }

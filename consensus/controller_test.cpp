@@ -103,7 +103,7 @@ TEST_F(ControllerTest, EveryRejectionHasItsOwnErrorAndChangesNothing) {
   EXPECT_EQ(submit_error(testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), 0, exp, std::string(257, 'm'))).name,
             "token.memo_too_long");
   EXPECT_EQ(submit_error(testing::make_tx(chain_id(), dev, 0, exp, {DeclareListing{"Huobi"}})).name,
-            "listing.not_foundation");
+            "listing.moved_to_committee");
   EXPECT_EQ(submit_error(testing::make_tx(chain_id(), dev, 0, exp, {})).name, "tx.no_operations");
 
   EXPECT_EQ(ctl->mempool_size(), 0u);
@@ -139,15 +139,22 @@ TEST_F(ControllerTest, BlocksSurviveReopenAndReplayMatches) {
   EXPECT_EQ(balance(bob), Amount::ct(20));
 }
 
-TEST_F(ControllerTest, ListingDeclaredOnceByTheFoundation) {
-  auto foundation = dev_key("foundation");
-  ASSERT_TRUE(ctl->submit(testing::make_tx(chain_id(), foundation, 0, kT0 + 60'000, {DeclareListing{"Huobi"}}).bytes(), kT0));
+TEST_F(ControllerTest, ListingDeclaredOnceByTheCommittee) {
+  // The dev chain's one producer is the whole committee: its proposal is approved at once and
+  // takes effect at the stated height.
+  auto producer = dev_key("producer");
+  ASSERT_TRUE(ctl->submit(testing::make_tx(chain_id(), producer, 0, kT0 + 60'000,
+                                           {GovernanceProposeListing{"Huobi", {2, 2}, ""}}).bytes(), kT0));
   ASSERT_TRUE(ctl->produce(kT0 + 1000));
   auto listing = ctl->read([](const Chain& c, const storage::BlockStore&) { return load_listing(c.state()); });
+  EXPECT_FALSE(listing);
+  ASSERT_TRUE(ctl->produce(kT0 + 2000));
+  listing = ctl->read([](const Chain& c, const storage::BlockStore&) { return load_listing(c.state()); });
   ASSERT_TRUE(listing);
-  EXPECT_EQ(listing->listed_at, kT0 + 1000);
+  EXPECT_EQ(listing->listed_at, kT0 + 2000);
   EXPECT_EQ(listing->exchange, "Huobi");
-  auto again = ctl->submit(testing::make_tx(chain_id(), foundation, 1, kT0 + 60'000, {DeclareListing{"Binance"}}).bytes(), kT0 + 1500);
+  auto again = ctl->submit(testing::make_tx(chain_id(), producer, 1, kT0 + 60'000,
+                                            {GovernanceProposeListing{"Binance", {5, 5}, ""}}).bytes(), kT0 + 2500);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().name, "listing.already_declared");
 }

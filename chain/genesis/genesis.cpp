@@ -5,6 +5,7 @@
 
 #include "chain/chain_errors.h"
 #include "chain/finality/ancestry.h"
+#include "chain/governance/governance.h"
 #include "chain/producers/schedule.h"
 #include "chain/token/account.h"
 #include "core/codec.h"
@@ -76,6 +77,7 @@ ChangeSet Genesis::initial_state() const {
       store_lock(s, a.account, Lock{a.category, a.amount, core::add_months(genesis_time, months, utc_offset_minutes)});
   }
   init_schedule(s, producers);
+  init_governance(s, *this);
   finality::init_ancestry(s, chain_id());
   return s.take_writes();
 }

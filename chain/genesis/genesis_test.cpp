@@ -228,8 +228,9 @@ TEST(GenesisStateTest, LocksExactlyTheLockedCategoriesWithTheirCliff) {
     EXPECT_EQ(core::format_utc(lock->cliff_end), core::format_utc(*core::parse_iso8601(it->second)));
   }
   // Accounts and locks, the schedule with generation 0 ('S', 'G'), the genesis as first ancestor
-  // and final block ('H', 'F'); nothing else.
-  EXPECT_EQ(s.size(), g.allocations.size() + 3 + 4);
+  // and final block ('H', 'F'), the governed parameters and the first slot segment ('C');
+  // nothing else.
+  EXPECT_EQ(s.size(), g.allocations.size() + 3 + 4 + 2);
 }
 
 }  // namespace

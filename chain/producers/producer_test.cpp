@@ -8,6 +8,7 @@
 
 #include "chain/chain_test_util.h"
 #include "chain/dealers/dealer.h"
+#include "chain/governance/governance.h"
 #include "chain/executor.h"
 #include "chain/producers/ejection.h"
 #include "chain/token/account.h"

@@ -13,8 +13,17 @@
 //   producer_update_key (6):= signing_key:fixed<32>
 //   producer_unregister (7):= (nothing)
 //   vote_producers (8)     := candidates:vector<fixed<32>>
+//   governance_propose (9) := changes:vector<change> effective_height:u64 expires_height:u64
+//                             description:string
+//       change             := param:u8 value:i64          (ParamId below; amounts in units)
+//   governance_approve (10):= proposal:u64
+//   governance_propose_listing (11) := exchange:string effective_height:u64 expires_height:u64
+//                             description:string
+//   governance_unapprove (12) := proposal:u64
 //   report_evidence (13)   := kind:u8 evidence:bytes   (1 DoubleVoteEvidence, 2 DoubleBlockEvidence; the
 //                             evidence encodings are in chain/finality/evidence.h)
+// declare_listing (2) still decodes (old transactions and the test vectors stay valid) but is
+// refused when applied: the listing is now a committee decision (governance_propose_listing).
 #pragma once
 
 #include <string>
@@ -39,6 +48,10 @@ enum class OpType : uint16_t {
   kProducerUpdateKey = 6,
   kProducerUnregister = 7,
   kVoteProducers = 8,
+  kGovernancePropose = 9,
+  kGovernanceApprove = 10,
+  kGovernanceProposeListing = 11,
+  kGovernanceUnapprove = 12,
   kReportEvidence = 13,
 };
 
@@ -59,8 +72,8 @@ struct Transfer {
   bool operator==(const Transfer&) const = default;
 };
 
-// Declares that CT is listed on an exchange, which starts the monthly unlocks (R2).
-// Only the foundation's account may send it, once.
+// Declared that CT is listed on an exchange (R2). Retired: refused with listing.moved_to_committee;
+// the committee declares the listing through governance_propose_listing.
 struct DeclareListing {
   static constexpr OpType kType = OpType::kDeclareListing;
   std::string exchange;
@@ -164,8 +177,95 @@ struct ReportEvidence {
   bool operator==(const ReportEvidence&) const = default;
 };
 
+// The chain parameters the governance committee sets (chain/governance/governance.h). The
+// numbering is part of the encoding.
+enum class ParamId : uint8_t {
+  kBetFeeMinBp = 1,
+  kBetFeeMaxBp = 2,
+  kBetFeeDefaultBp = 3,
+  kBetMin = 4,
+  kBetMax = 5,
+  kBlockIntervalMs = 6,
+  kBlockReward = 7,
+};
+
+struct ParamChange {
+  ParamId param = ParamId::kBetFeeDefaultBp;
+  int64_t value = 0;  // basis points, milliseconds, or amounts in units
+  bool operator==(const ParamChange&) const = default;
+};
+
+// The heights of a committee proposal: approvals count until the block before expires_height;
+// an approved proposal takes effect at the start of the block at effective_height.
+struct ProposalHeights {
+  uint64_t effective_height = 0;
+  uint64_t expires_height = 0;
+  bool operator==(const ProposalHeights&) const = default;
+};
+
+// A committee member proposes new values for some chain parameters (R14).
+struct GovernancePropose {
+  static constexpr OpType kType = OpType::kGovernancePropose;
+  std::vector<ParamChange> changes;
+  ProposalHeights heights;
+  std::string description;
+  void encode(core::Writer& w) const {
+    w.u32(static_cast<uint32_t>(changes.size()));
+    for (const auto& c : changes) w.u8(static_cast<uint8_t>(c.param)).i64(c.value);
+    w.u64(heights.effective_height).u64(heights.expires_height).string(description);
+  }
+  bool decode(core::Reader& r) {
+    uint32_t n = 0;
+    if (!r.count(n, kMaxOpTextBytes / 9)) return false;
+    changes.resize(n);
+    for (auto& c : changes) {
+      uint8_t id = 0;
+      if (!r.u8(id) || !r.i64(c.value)) return false;
+      c.param = static_cast<ParamId>(id);
+    }
+    return r.u64(heights.effective_height) && r.u64(heights.expires_height) && r.string(description, kMaxOpTextBytes);
+  }
+  bool operator==(const GovernancePropose&) const = default;
+};
+
+// A committee member approves an open proposal.
+struct GovernanceApprove {
+  static constexpr OpType kType = OpType::kGovernanceApprove;
+  uint64_t proposal = 0;
+  void encode(core::Writer& w) const { w.u64(proposal); }
+  bool decode(core::Reader& r) { return r.u64(proposal); }
+  bool operator==(const GovernanceApprove&) const = default;
+};
+
+// A committee member proposes to declare that CT is listed on an exchange (R2): once approved
+// and effective, the monthly unlocks start.
+struct GovernanceProposeListing {
+  static constexpr OpType kType = OpType::kGovernanceProposeListing;
+  std::string exchange;
+  ProposalHeights heights;
+  std::string description;
+  void encode(core::Writer& w) const {
+    w.string(exchange).u64(heights.effective_height).u64(heights.expires_height).string(description);
+  }
+  bool decode(core::Reader& r) {
+    return r.string(exchange, kMaxOpTextBytes) && r.u64(heights.effective_height) && r.u64(heights.expires_height) &&
+           r.string(description, kMaxOpTextBytes);
+  }
+  bool operator==(const GovernanceProposeListing&) const = default;
+};
+
+// A member takes back its approval of a proposal that is still pending.
+struct GovernanceUnapprove {
+  static constexpr OpType kType = OpType::kGovernanceUnapprove;
+  uint64_t proposal = 0;
+  void encode(core::Writer& w) const { w.u64(proposal); }
+  bool decode(core::Reader& r) { return r.u64(proposal); }
+  bool operator==(const GovernanceUnapprove&) const = default;
+};
+
 using Operation = std::variant<Transfer, DeclareListing, DealerApply, DealerSetStatus, ProducerRegister,
-                               ProducerUpdateKey, ProducerUnregister, VoteProducers, ReportEvidence>;
+                               ProducerUpdateKey, ProducerUnregister, VoteProducers, GovernancePropose,
+                               GovernanceApprove, GovernanceProposeListing, GovernanceUnapprove, ReportEvidence>;
 
 inline void encode_operation(core::Writer& w, const Operation& op) {
   std::visit([&](const auto& o) {

@@ -232,7 +232,7 @@ TEST_F(TransferTest, FailingSecondOperationLeavesNoTraceOfTheFirst) {
       {Transfer{alice, Amount::ct(1), ""}, DeclareListing{"Huobi"}},
       {Transfer{alice, Amount::ct(600'000), ""}, Transfer{bob, Amount::ct(600'000), ""}},
   };
-  const ErrorCode codes[] = {ErrorCode::kTokenInsufficientBalance, ErrorCode::kListingNotFoundation,
+  const ErrorCode codes[] = {ErrorCode::kTokenInsufficientBalance, ErrorCode::kListingMovedToCommittee,
                              ErrorCode::kTokenInsufficientBalance};
   for (size_t i = 0; i < std::size(cases); ++i) {
     SCOPED_TRACE(i);

@@ -2,7 +2,6 @@
 
 #include "chain/chain_errors.h"
 #include "chain/protocol/text_rules.h"
-#include "core/calendar.h"
 
 namespace lingji::chain {
 
@@ -13,14 +12,10 @@ core::Status check(const DeclareListing& op, const PublicKey&) {
   return core::Ok();
 }
 
-core::Status apply(StateOverlay& s, const DeclareListing& op, const ApplyContext& ctx) {
-  if (ctx.sender != ctx.genesis.foundation)
-    return chain_error(ErrorCode::kListingNotFoundation, "only the foundation's account can declare the listing");
-  if (auto existing = load_listing(s))
-    return chain_error(ErrorCode::kListingAlreadyDeclared,
-                       "the listing was already declared at " + core::format_utc(existing->listed_at));
-  store_listing(s, Listing{ctx.block_time, op.exchange});
-  return core::Ok();
+core::Status apply(StateOverlay&, const DeclareListing&, const ApplyContext&) {
+  return chain_error(ErrorCode::kListingMovedToCommittee,
+                     "the listing is declared by the governance committee now: a producer proposes it with "
+                     "governance_propose_listing and more than two thirds of the producers approve it");
 }
 
 }  // namespace lingji::chain

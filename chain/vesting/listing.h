@@ -1,6 +1,7 @@
-// listing.h: the listing declaration (R2): once CT is listed on an exchange, the monthly unlock
-// of 10% on the 15th starts. Signed by the foundation's key (a later part hands it to the
-// governance committee); it can happen only once.
+// listing.h: the retired declare_listing operation (R2). The listing, which starts the monthly
+// unlock of 10% on the 15th, is now a decision of the governance committee
+// (chain/governance/governance.h, governance_propose_listing); declare_listing keeps its
+// encoding and its exchange-name check, and applying it is refused with listing.moved_to_committee.
 #pragma once
 
 #include "chain/apply_context.h"

@@ -1,6 +1,7 @@
 // vesting_test.cpp: the lock-ups of R2 (cliff after 6 or 12 months, or 10% on each local 15th
 // once the listing is declared), the future unlock schedule, what a locked account can spend,
-// and the DeclareListing operation.
+// and the retired DeclareListing operation (the committee declares the listing now:
+// chain/governance/governance_test.cpp).
 #include "chain/vesting/vesting.h"
 
 #include <gtest/gtest.h>
@@ -211,6 +212,12 @@ class VestingSpendTest : public ::testing::Test {
     return st;
   }
   static std::string name(const core::Status& st) { return st ? "ok" : st.error().name; }
+  // What the committee's enacted listing proposal writes (chain/governance/governance.h).
+  void declare_listing(TimeMs t, const std::string& exchange) {
+    StateOverlay s(state);
+    store_listing(s, Listing{t, exchange});
+    (void)state.apply(s.take_writes());
+  }
 
   TimeMs g = T("2026-11-01T00:00:00+08:00");
   Genesis genesis = dev_genesis(g, kTz);
@@ -224,7 +231,7 @@ class VestingSpendTest : public ::testing::Test {
 
 TEST_F(VestingSpendTest, TeamSpendsExactlyWhatEachTrancheUnlocks) {
   EXPECT_EQ(name(send(team, Amount::units(1), g + 1000)), "token.locked_balance");
-  ASSERT_TRUE(send(foundation, {}, T("2026-11-20T10:00:00+08:00"), {DeclareListing{"Huobi"}}));
+  declare_listing(T("2026-11-20T10:00:00+08:00"), "Huobi");
   TimeMs first = T("2026-12-15T00:00:00+08:00");
   EXPECT_EQ(name(send(team, Amount::units(1), first - 1)), "token.locked_balance");
   EXPECT_EQ(name(send(team, Amount::units(tenth.units() + 1), first)), "token.locked_balance");
@@ -252,25 +259,18 @@ TEST_F(VestingSpendTest, CtReceivedFromOthersIsFreeAtOnce) {
   EXPECT_EQ(load_account(state, team.public_key()).balance, Amount::ct(1'500'000'000));
 }
 
-TEST_F(VestingSpendTest, OnlyTheFoundationDeclaresTheListingAndOnlyOnce) {
+TEST_F(VestingSpendTest, DeclareListingIsRefusedEvenFromTheFoundation) {
   EXPECT_EQ(static_cast<int>(ErrorCode::kListingNotFoundation), 2201);
   EXPECT_EQ(static_cast<int>(ErrorCode::kListingAlreadyDeclared), 2202);
   EXPECT_EQ(static_cast<int>(ErrorCode::kListingBadExchangeName), 2203);
+  EXPECT_EQ(static_cast<int>(ErrorCode::kListingMovedToCommittee), 2204);
   TimeMs t = g + 5000;
-  EXPECT_EQ(name(send(dev_key("dev"), {}, t, {DeclareListing{"Huobi"}})), "listing.not_foundation");
-  EXPECT_EQ(name(send(team, {}, t, {DeclareListing{"Huobi"}})), "listing.not_foundation");
+  core::PrivateKey dev = dev_key("dev");
+  for (const core::PrivateKey* from : {&foundation, &dev, &team}) {
+    EXPECT_EQ(name(send(*from, {}, t, {DeclareListing{"Huobi"}})), "listing.moved_to_committee");
+    EXPECT_EQ(load_account(state, from->public_key()).sequence, 0u);  // the transaction left no trace
+  }
   EXPECT_FALSE(load_listing(state));
-  // Two declarations in one transaction: the second fails and takes the first with it.
-  EXPECT_EQ(name(send(foundation, {}, t, {DeclareListing{"A"}, DeclareListing{"B"}})), "listing.already_declared");
-  EXPECT_FALSE(load_listing(state));
-  ASSERT_TRUE(send(foundation, {}, t, {DeclareListing{"火币 Huobi Global"}}));
-  auto listing = load_listing(state);
-  ASSERT_TRUE(listing);
-  EXPECT_EQ(listing->listed_at, t);
-  EXPECT_EQ(listing->exchange, "火币 Huobi Global");
-  EXPECT_EQ(name(send(foundation, {}, t + 1000, {DeclareListing{"Binance"}})), "listing.already_declared");
-  EXPECT_EQ(load_listing(state)->listed_at, t);
-  EXPECT_EQ(load_listing(state)->exchange, "火币 Huobi Global");
 }
 
 TEST_F(VestingSpendTest, ExchangeNameRules) {
