@@ -149,6 +149,11 @@ void Controller::open_safety() {
   safety_ = initial;
 }
 
+bool Controller::head_certified() const {
+  std::lock_guard lock(mu_);
+  return next_justify_ && next_justify_->claim.block_id == chain_->head_id();
+}
+
 std::string Controller::voting_disabled_reason() const {
   std::lock_guard lock(mu_);
   return voting_disabled_;

@@ -57,6 +57,10 @@ class Controller {
   // with the oldest mempool transactions and the newest certificate this node holds, then votes
   // on it. Errors: block.wrong_producer when the slot is not this key's, block.bad_slot.
   core::Result<chain::Block> produce(core::TimeMs time);
+  // Does this node hold a quorum certificate of the head block? A producer waits up to 500 ms
+  // into its slot for it (shared/CONSENSUS.md), so its block carries the head's certificate and
+  // the head can become final two blocks later.
+  bool head_certified() const;
   // Why this node's key does not vote, or empty when it does (a lost or damaged safety file).
   std::string voting_disabled_reason() const;
 

@@ -43,19 +43,31 @@ int fail(const std::string& message) {
   return 1;
 }
 
-// At the start of each slot (genesis time + k * block interval) this key is scheduled for,
-// produces its block, until asked to stop.
+// At the start of each slot this key is scheduled for, produces its block, until asked to stop.
+// Whose slot it is is decided at the slot's start, on the head this node has then: a block that
+// arrives while waiting can change the next round's order (it is seeded with the last final block).
+// The producer then waits up to 500 ms for the head's certificate (shared/CONSENSUS.md), so that
+// its block carries it and the head becomes final two slots later instead of three or more.
 void production_loop(consensus::Controller& node, node::Network* network) {
+  constexpr core::TimeMs kCertificateWaitMs = 500;
   while (!g_stop) {
-    auto [next_slot, at, mine] = node.read([&](const chain::Chain& c, const storage::BlockStore&) {
+    auto [next_slot, at] = node.read([&](const chain::Chain& c, const storage::BlockStore&) {
       uint64_t s = std::max(c.slot_at(wall_clock_ms()) + 1, c.head().slot + 1);
-      auto p = c.producer_at(s);
-      return std::tuple{s, c.slot_time(s), p && node.producer_key() == *p};
+      return std::pair{s, c.slot_time(s)};
     });
     while (!g_stop && wall_clock_ms() < at)
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min<core::TimeMs>(50, at - wall_clock_ms() + 1)));
     if (g_stop) break;
-    if (!mine) continue;
+    auto mine = [&] {
+      return node.read([&](const chain::Chain& c, const storage::BlockStore&) {
+        auto p = c.producer_at(next_slot);
+        return p && node.producer_key() == *p;
+      });
+    };
+    if (!mine()) continue;
+    while (!g_stop && !node.head_certified() && wall_clock_ms() < at + kCertificateWaitMs)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (g_stop || !mine()) continue;
     auto block = node.produce(at);
     if (!block) {
       spdlog::warn("no block in slot {}: {}", next_slot, block.error().message);

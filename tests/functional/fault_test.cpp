@@ -9,6 +9,8 @@
 // In every test, no block that any node ever reported final is reverted.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <set>
@@ -50,6 +52,28 @@ class RelayedNet {
       for (int b = a + 1; b < kNodes; ++b) relay_.command("unblock " + link(a, b));
   }
   NodeProcess& node(int i) { return *nodes_[i]; }
+  // Delays every link by ms each way, plus up to jitter_ms.
+  void delay_all(int ms, int jitter_ms) {
+    for (int a = 0; a < kNodes; ++a)
+      for (int b = a + 1; b < kNodes; ++b)
+        relay_.command("delay " + link(a, b) + " " + std::to_string(ms) + " " + std::to_string(jitter_ms));
+  }
+  // For window_ms, polls node 0 and returns, for each block that became final meanwhile, the
+  // time from its slot's start to the poll that first saw it final (ms; polls every 50 ms).
+  std::vector<int64_t> finality_latencies(int window_ms) {
+    std::vector<int64_t> out;
+    uint64_t lib = observe()[0].lib;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(window_ms);
+    while (std::chrono::steady_clock::now() < end) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      const uint64_t now_lib = nodes_[0]->get("/v1/info")["lib_height"].get<uint64_t>();
+      const int64_t now = now_ms();
+      for (uint64_t h = lib + 1; h <= now_lib; ++h)
+        out.push_back(now - nodes_[0]->get("/v1/blocks/" + std::to_string(h))["timestamp_ms"].get<int64_t>());
+      lib = std::max(lib, now_lib);
+    }
+    return out;
+  }
   // Reads every running node's head and final block (zeros for a stopped node), and remembers
   // each final block's id.
   std::vector<Observed> observe() {
@@ -68,6 +92,16 @@ class RelayedNet {
       out.push_back(o);
     }
     return out;
+  }
+  // The wall-clock time now, in ms (block timestamps are their slots' start times).
+  static int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  // The timestamp of node i's last final block.
+  int64_t final_block_time(int i) {
+    const uint64_t lib = nodes_[i]->get("/v1/info")["lib_height"].get<uint64_t>();
+    return nodes_[i]->get("/v1/blocks/" + std::to_string(lib))["timestamp_ms"].get<int64_t>();
   }
   // Every block any node reported final is still on every node's chain.
   void expect_no_final_block_reverted() {
@@ -106,29 +140,59 @@ TEST(Partition, OnlyAQuorumFinalizesAndAllConvergeAfterHealing) {
   RelayedNet net(dir);
   net.wait_converged(4, 30'000, "the connected network to finalize block 4");
 
-  // 3/1: the majority (a quorum, 3 of 4) finalizes; node 3 alone cannot.
+  // 3/1: the majority (a quorum, 3 of 4) finalizes; node 3 alone cannot. (A block produced
+  // before the split may still become final on its side, with a certificate formed before it.)
   net.split({0, 1, 2});
+  const int64_t split_at = RelayedNet::now_ms();
   auto at_split = net.observe();
   for (int i = 0; i < 8; ++i, sleep_ms(1000)) (void)net.observe();
   auto during = net.observe();
   EXPECT_GE(during[0].lib, at_split[0].lib + 3) << "the majority keeps finalizing";
-  EXPECT_LE(during[3].lib, at_split[3].lib + 1) << "the lone node finalizes nothing of its own";
+  EXPECT_LT(net.final_block_time(3), split_at) << "the lone node finalizes nothing it made alone";
   EXPECT_GT(during[3].head, at_split[3].head) << "the lone node produces in its slots";
   net.heal();
   net.wait_converged(during[0].lib + 2, 20'000, "convergence after the 3/1 split");
   net.expect_no_final_block_reverted();
 
-  // 2/2: no side has a quorum, so nobody finalizes while split.
+  // 2/2: no side has a quorum, so no block produced during the split becomes final.
   net.split({0, 1});
-  sleep_ms(1500);  // certificates already under way may still land
-  auto split2 = net.observe();
-  for (int i = 0; i < 6; ++i, sleep_ms(1000)) (void)net.observe();
+  const int64_t split2_at = RelayedNet::now_ms();
+  for (int i = 0; i < 8; ++i, sleep_ms(1000)) (void)net.observe();
   auto during2 = net.observe();
-  for (int i = 0; i < kNodes; ++i) EXPECT_EQ(during2[i].lib, split2[i].lib) << "node " << i << " finalized in a 2/2 split";
+  for (int i = 0; i < kNodes; ++i)
+    EXPECT_LT(net.final_block_time(i), split2_at) << "node " << i << " finalized a block made in a 2/2 split";
   net.heal();
   uint64_t top = 0;
   for (const auto& o : during2) top = std::max(top, o.lib);
   net.wait_converged(top + 2, 20'000, "convergence after the 2/2 split");
+  net.expect_no_final_block_reverted();
+}
+
+// Every link delayed by 50 ms each way: blocks are final within 3 s of their slot's start. Then
+// 300 ms with up to 300 ms of jitter: slower, never unsafe; and everyone converges once the
+// links are fast again.
+TEST(Delay, FinalWithinThreeSecondsAt50msAndSafeWith300msJitter) {
+  TempDir dir;
+  RelayedNet net(dir);
+  net.wait_converged(3, 30'000, "the network to finalize block 3");
+  net.delay_all(50, 0);
+  auto lat = net.finality_latencies(15'000);
+  ASSERT_GE(lat.size(), 8u) << "blocks keep becoming final with 50 ms links";
+  std::sort(lat.begin(), lat.end());
+  const int64_t median = lat[lat.size() / 2];
+  for (auto l : lat) std::cout << l << " ";
+  std::cout << "finality at 50 ms: " << lat.size() << " blocks, median " << median << " ms, max " << lat.back()
+            << " ms" << std::endl;
+  EXPECT_LE(median, 3000);
+  EXPECT_LE(lat[lat.size() * 9 / 10], 3000);
+
+  net.delay_all(300, 300);
+  for (int i = 0; i < 15; ++i, sleep_ms(1000)) (void)net.observe();  // every poll checks one id per final height
+  net.delay_all(0, 0);
+  const auto obs = net.observe();
+  uint64_t top = 0;
+  for (const auto& o : obs) top = std::max(top, o.lib);
+  net.wait_converged(top + 2, 20'000, "convergence once the links are fast again");
   net.expect_no_final_block_reverted();
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -71,6 +72,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  if (std::getenv("LINGJI_KEEP_TEST_DIRS")) return;  // to read the nodes' logs after a failure
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
 }

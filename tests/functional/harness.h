@@ -15,7 +15,8 @@ namespace lingji::functional {
 
 using Json = nlohmann::json;
 
-// A fresh directory under /tmp for this test, removed by the destructor.
+// A fresh directory under /tmp for this test, removed by the destructor (kept when the
+// environment has LINGJI_KEEP_TEST_DIRS, to read the nodes' logs).
 class TempDir {
  public:
   TempDir();
