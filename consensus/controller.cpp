@@ -199,8 +199,13 @@ void Controller::set_vote_listener(std::function<void(const chain::finality::Sig
 }
 
 core::Result<bool> Controller::add_vote(const chain::finality::SignedVote& vote) {
-  std::lock_guard lock(mu_);
-  return add_vote_locked(vote);
+  core::Result<bool> out = false;
+  {
+    std::lock_guard lock(mu_);
+    out = add_vote_locked(vote);
+  }
+  flush_reports();
+  return out;
 }
 
 void Controller::watch_for_double_vote(const chain::finality::SignedVote& vote) {
@@ -224,13 +229,66 @@ void Controller::watch_for_double_vote(const chain::finality::SignedVote& vote) 
   if (std::find(double_votes_.begin(), double_votes_.end(), evidence) != double_votes_.end()) return;
   std::fprintf(stderr, "lingjid: EQUIVOCATION: key %s voted for two blocks in slot %llu\n",
                vote.voter.hex().c_str(), static_cast<unsigned long long>(vote.vote.slot));
+  report_locked(chain::EvidenceKind::kDoubleVote, evidence.encode());
   double_votes_.push_back(std::move(evidence));
   ++equivocations_seen_;
+}
+
+void Controller::watch_for_double_block(const chain::Block& block) {
+  const auto& h = block.header;
+  if (h.slot <= chain_->final_block().slot) return;
+  const auto key = std::pair(h.producer, h.slot);
+  auto it = blocks_seen_.find(key);
+  if (it == blocks_seen_.end()) {
+    if (blocks_seen_.size() < 64 * 4 * chain::kMaxActiveProducers)
+      blocks_seen_.emplace(key, chain::finality::SignedHeader{h, block.signature});
+    return;
+  }
+  if (it->second.header == h) return;
+  auto evidence = chain::finality::DoubleBlockEvidence::make(it->second, {h, block.signature});
+  if (std::find(double_blocks_.begin(), double_blocks_.end(), evidence) != double_blocks_.end()) return;
+  std::fprintf(stderr, "lingjid: EQUIVOCATION: producer %s signed two blocks in slot %llu\n", h.producer.hex().c_str(),
+               static_cast<unsigned long long>(h.slot));
+  report_locked(chain::EvidenceKind::kDoubleBlock, evidence.encode());
+  double_blocks_.push_back(std::move(evidence));
+  ++equivocations_seen_;
+}
+
+void Controller::report_locked(chain::EvidenceKind kind, core::Bytes evidence) {
+  if (!producer_key_) return;
+  const core::PrivateKey& key = *producer_key_;
+  chain::TransactionBody body;
+  body.chain_id = chain_->chain_id();
+  const core::TimeMs now = chain_->head().timestamp;
+  body.expiration = now + std::min<core::TimeMs>(chain_->genesis().params.max_transaction_lifetime_ms, 600'000);
+  body.sender = key.public_key();
+  body.sequence = chain::load_account(*pending_, body.sender).sequence;
+  body.operations.push_back(chain::ReportEvidence{kind, std::move(evidence)});
+  auto tx = chain::SignedTransaction::sign(std::move(body), key);
+  // Refused when the chain already holds the offence (another node reported it first).
+  if (submit_locked(tx, now)) reports_to_send_.push_back(tx.bytes());
+}
+
+void Controller::flush_reports() {
+  std::vector<core::Bytes> out;
+  std::function<void(core::ByteView)> listener;
+  {
+    std::lock_guard lock(mu_);
+    out.swap(reports_to_send_);
+    listener = tx_listener_;
+  }
+  if (listener)
+    for (const auto& tx : out) listener(tx);
 }
 
 std::vector<chain::finality::DoubleVoteEvidence> Controller::double_votes() const {
   std::lock_guard lock(mu_);
   return double_votes_;
+}
+
+std::vector<chain::finality::DoubleBlockEvidence> Controller::double_blocks() const {
+  std::lock_guard lock(mu_);
+  return double_blocks_;
 }
 
 core::Result<bool> Controller::add_vote_locked(const chain::finality::SignedVote& vote) {
@@ -275,6 +333,7 @@ void Controller::after_head_change(const chain::Block& block) {
   fork_db_.prune(final_height);
   const uint64_t final_slot = chain_->final_block().slot;
   std::erase_if(votes_seen_, [&](const auto& e) { return e.first.second <= final_slot; });
+  std::erase_if(blocks_seen_, [&](const auto& e) { return e.first.second <= final_slot; });
   if (auto st = store_->prune_undo(final_height); !st)
     std::fprintf(stderr, "lingjid: cannot prune undo records: %s\n", st.error().message.c_str());
   for (auto it = builders_.begin(); it != builders_.end();) {
@@ -291,6 +350,12 @@ void Controller::after_head_change(const chain::Block& block) {
 }
 
 core::Result<Controller::Accepted> Controller::accept_block(const chain::Block& block, core::TimeMs now) {
+  auto out = accept_block_unreported(block, now);
+  flush_reports();
+  return out;
+}
+
+core::Result<Controller::Accepted> Controller::accept_block_unreported(const chain::Block& block, core::TimeMs now) {
   // A block of a slot that has not started (one slot of clock skew allowed) is refused before
   // any work: CONSENSUS.md votes only for slot <= now + 1, and nobody may produce ahead.
   const uint64_t current = chain_->slot_at(now);
@@ -311,6 +376,7 @@ core::Result<Controller::Accepted> Controller::accept_block(const chain::Block& 
     if (height <= chain_->final_block().height) return Accepted::kStale;
     if (block.header.previous == chain_->head_id()) {
       if (auto st = apply_and_store(block); !st) return st.error();
+      watch_for_double_block(block);
       after_head_change(block);
       rebuild_pending(block.header.timestamp);
     } else {
@@ -323,6 +389,7 @@ core::Result<Controller::Accepted> Controller::accept_block(const chain::Block& 
         return chain_error(ErrorCode::kBlockWrongProducer, "block signed by a key that is no producer's");
       if (!block.verify_signature(chain_->chain_id()))
         return chain_error(ErrorCode::kBlockBadSignature, "bad block signature");
+      watch_for_double_block(block);
       if (!fork_db_.add(block)) return Accepted::kStale;
       // Follow the highest quorum certificate; on equal certificates, the longer branch.
       const auto rank = [](const chain::BlockHeader& h) { return std::pair(h.justify.slot, h.height); };

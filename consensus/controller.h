@@ -97,9 +97,13 @@ class Controller {
   }
   size_t mempool_size() const;
   // Equivocations this node has seen (shared/CONSENSUS.md "Evidence"): two validly signed votes
-  // by one key in one slot for different blocks. Lock-free: readable under read().
+  // by one key in one slot for different blocks, or two signed blocks by one producer in one
+  // slot. A producer node reports each in a report_evidence transaction (signed with its key),
+  // so the chain records it and the offender leaves the schedule (chain/producers/ejection.h).
+  // Lock-free: readable under read().
   uint64_t equivocations_seen() const { return equivocations_seen_.load(); }
   std::vector<chain::finality::DoubleVoteEvidence> double_votes() const;
+  std::vector<chain::finality::DoubleBlockEvidence> double_blocks() const;
   // The sequence the account's next transaction must carry, counting its pending ones.
   uint64_t next_sequence(const core::PublicKey& account) const;
 
@@ -122,6 +126,13 @@ class Controller {
   core::Result<bool> add_vote_locked(const chain::finality::SignedVote& vote);
   // Remembers the vote's (voter, slot); records evidence if it conflicts with one seen before.
   void watch_for_double_vote(const chain::finality::SignedVote& vote);
+  // The same for a block's (producer, slot). Requires: the block's signature is verified.
+  void watch_for_double_block(const chain::Block& block);
+  // Submits a report_evidence transaction signed with this node's producer key (if it has one)
+  // to its own mempool; it is sent to peers by flush_reports() once the lock is released.
+  void report_locked(chain::EvidenceKind kind, core::Bytes evidence);
+  void flush_reports();
+  core::Result<Accepted> accept_block_unreported(const chain::Block& block, core::TimeMs now);
   void send_vote(const std::optional<chain::finality::SignedVote>& vote);
   // Drops what every node forgets once a block is applied: included transactions, and
   // certificates no longer newer than the head's justify.
@@ -161,6 +172,9 @@ class Controller {
   // The first vote seen per (voter, slot) above the final block, and the double votes found.
   std::map<std::pair<core::PublicKey, uint64_t>, chain::finality::SignedVote> votes_seen_;
   std::vector<chain::finality::DoubleVoteEvidence> double_votes_;
+  std::map<std::pair<core::PublicKey, uint64_t>, chain::finality::SignedHeader> blocks_seen_;
+  std::vector<chain::finality::DoubleBlockEvidence> double_blocks_;
+  std::vector<core::Bytes> reports_to_send_;  // report_evidence transactions not yet gossiped
   std::atomic<uint64_t> equivocations_seen_{0};
   // Competing branches' blocks (their transaction signatures already verified).
   ForkDb fork_db_{4096, 512u << 20};

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "chain/chain_test_util.h"
+#include "chain/producers/ejection.h"
 #include "chain/token/account.h"
 
 namespace lingji::consensus {
@@ -253,39 +254,41 @@ TEST(ControllerVotingTest, PeersBlocksAndVotesMakeCertificatesAndFinality) {
 }
 
 
-// Four producers, one per node. Node 3 is cut off for a while: the three others keep
-// finalizing while node 3 builds a branch of its own in its slots. When the link heals, node 3
-// switches to the majority's branch (it has the higher certificate), the transaction of its
-// orphaned block goes back to its mempool, and the majority keeps its head (node 3's blocks
-// wait in their fork databases). A final block is never reverted.
-TEST(ControllerForkTest, APartitionedNodeSwitchesToTheMajorityBranchWhenItHeals) {
-  using namespace lingji::chain;
-  constexpr int kNodes = 4;
-  Genesis g = testing::dev_genesis(kT0);
-  g.producers.clear();
-  for (int i = 0; i < kNodes; ++i) g.producers.push_back(dev_key("p" + std::to_string(i)).public_key());
-  const auto base = std::filesystem::temp_directory_path() / ("lingji-ctl-fork-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(base);
-  std::unique_ptr<Controller> nodes[kNodes];
-  std::vector<finality::SignedVote> outbox[kNodes];
-  for (int i = 0; i < kNodes; ++i) {
-    ControllerOptions o;
-    o.data_dir = base / std::to_string(i);
-    o.genesis = g;
-    o.producer_key = dev_key("p" + std::to_string(i));
-    auto opened = Controller::open(std::move(o));
-    ASSERT_TRUE(opened) << opened.error().message;
-    nodes[i] = std::move(*opened);
-    nodes[i]->set_vote_listener([&outbox, i](const finality::SignedVote& v) { outbox[i].push_back(v); });
+// Four producers' controllers, one key "p<i>" each, exchanging blocks and votes by hand; a link
+// between two nodes can be cut.
+class FourProducersTest : public ::testing::Test {
+ protected:
+  static constexpr int kNodes = 4;
+  void SetUp() override {
+    g = testing::dev_genesis(kT0);
+    g.producers.clear();
+    for (int i = 0; i < kNodes; ++i) g.producers.push_back(dev_key("p" + std::to_string(i)).public_key());
+    base = std::filesystem::temp_directory_path() /
+           ("lingji-ctl-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(base);
+    for (int i = 0; i < kNodes; ++i) {
+      ControllerOptions o;
+      o.data_dir = base / std::to_string(i);
+      o.genesis = g;
+      o.producer_key = dev_key("p" + std::to_string(i));
+      auto opened = Controller::open(std::move(o));
+      ASSERT_TRUE(opened) << opened.error().message;
+      nodes[i] = std::move(*opened);
+      nodes[i]->set_vote_listener([this, i](const finality::SignedVote& v) { outbox[i].push_back(v); });
+    }
   }
-  bool partitioned = false;
-  auto linked = [&](int a, int b) { return !partitioned || (a < 3 && b < 3); };
-  auto head_of = [&](int i) {
+  void TearDown() override {
+    for (auto& n : nodes) n.reset();
+    std::filesystem::remove_all(base);
+  }
+  bool linked(int a, int b) const { return !partitioned || (a < 3 && b < 3); }
+  std::tuple<uint64_t, Hash256, uint64_t, Hash256> head_of(int i) const {
     return nodes[i]->read([](const Chain& c, const storage::BlockStore&) {
       return std::tuple{c.head().height, c.head_id(), c.final_block().height, c.final_block().id};
     });
-  };
-  auto deliver_votes = [&] {
+  }
+  void deliver_votes() {
     for (int round = 0; round < 2; ++round)  // a vote can make a node vote in turn
       for (int from = 0; from < kNodes; ++from) {
         auto out = std::move(outbox[from]);
@@ -294,27 +297,44 @@ TEST(ControllerForkTest, APartitionedNodeSwitchesToTheMajorityBranchWhenItHeals)
           for (int to = 0; to < kNodes; ++to)
             if (to != from && linked(from, to)) (void)nodes[to]->add_vote(v);
       }
-  };
-  auto producer_of = [&](int viewer, uint64_t slot) {
+  }
+  // The producer of `slot` in node `viewer`'s view.
+  int producer_of(int viewer, uint64_t slot) const {
     const auto key = *nodes[viewer]->read([&](const Chain& c, const storage::BlockStore&) { return c.producer_at(slot); });
     int p = 0;
     while (dev_key("p" + std::to_string(p)).public_key() != key) ++p;
     return p;
-  };
+  }
   // The block of `slot` by its producer in node 0's view, sent to every node linked to it.
-  auto run_slot = [&](uint64_t slot) {
+  void run_slot(uint64_t slot) {
     const TimeMs t = kT0 + 1000 * slot;
     const int p = producer_of(0, slot);
     if (!linked(0, p)) return;  // cut off: a missed slot on the majority's branch
     auto block = nodes[p]->produce(t);
     ASSERT_TRUE(block) << "slot " << slot << ": " << block.error().message;
+    last_block = *block;
     for (int j = 0; j < kNodes; ++j) {
       if (j == p || !linked(p, j)) continue;
       auto accepted = nodes[j]->accept_block(*block, t);
       ASSERT_TRUE(accepted) << accepted.error().message;
     }
     deliver_votes();
-  };
+  }
+
+  Genesis g;
+  std::filesystem::path base;
+  std::unique_ptr<Controller> nodes[kNodes];
+  std::vector<finality::SignedVote> outbox[kNodes];
+  bool partitioned = false;
+  Block last_block;
+};
+
+// Four producers, one per node. Node 3 is cut off for a while: the three others keep
+// finalizing while node 3 builds a branch of its own in its slots. When the link heals, node 3
+// switches to the majority's branch (it has the higher certificate), the transaction of its
+// orphaned block goes back to its mempool, and the majority keeps its head (node 3's blocks
+// wait in their fork databases). A final block is never reverted.
+TEST_F(FourProducersTest, APartitionedNodeSwitchesToTheMajorityBranchWhenItHeals) {
   // During the partition the branches' schedules differ (a round's order is seeded with the
   // branch's last final block): node 3 produces in its own view's slots, alone.
   uint64_t slot = 1;
@@ -377,8 +397,52 @@ TEST(ControllerForkTest, APartitionedNodeSwitchesToTheMajorityBranchWhenItHeals)
     EXPECT_GT(std::get<2>(head_of(i)), f0);
     EXPECT_EQ(nodes[i]->transaction_status(tx.id()).state, TxState::kCommitted) << "node " << i;
   }
-  for (auto& n : nodes) n.reset();
-  std::filesystem::remove_all(base);
+}
+
+// A voter that signs two votes in one slot and a producer that signs two blocks in one slot: the
+// node that sees both reports each with its producer key, the next block records them, and the
+// offenders leave the schedule while the others go on finalizing.
+TEST_F(FourProducersTest, EquivocationsAreReportedRecordedAndTheOffendersLeaveTheSchedule) {
+  uint64_t slot = 1;
+  for (; slot <= 4; ++slot) run_slot(slot);
+  // p1 votes a second time in the head's slot, for another block.
+  const auto head = nodes[0]->read([](const Chain& c, const storage::BlockStore&) { return c.head(); });
+  const finality::Vote other{head.slot, head.height, core::blake2b_256(core::as_bytes(std::string_view("other"))),
+                             head.justify.slot};
+  (void)nodes[0]->add_vote(finality::SignedVote::sign(g.chain_id(), other, dev_key("p1")));
+  // p2 signs a second block for the slot of a block of its own.
+  while (producer_of(0, slot) != 2) run_slot(slot++);
+  run_slot(slot++);
+  Block twin = last_block;
+  twin.header.state_root = core::blake2b_256(core::as_bytes(std::string_view("twin")));
+  twin.sign(g.chain_id(), dev_key("p2"));
+  auto accepted = nodes[0]->accept_block(twin, kT0 + 1000 * slot);
+  ASSERT_TRUE(accepted) << accepted.error().message;
+  EXPECT_EQ(*accepted, Controller::Accepted::kFork);
+  EXPECT_EQ(nodes[0]->equivocations_seen(), 2u);
+  ASSERT_EQ(nodes[0]->double_votes().size(), 1u);
+  ASSERT_EQ(nodes[0]->double_blocks().size(), 1u);
+  EXPECT_GE(nodes[0]->mempool_size(), 1u);  // the block's report at least waits for node 0's slot
+
+  // Node 0's blocks record the reports; from then on p1 and p2 have no slot.
+  while (producer_of(0, slot) != 0) run_slot(slot++);
+  run_slot(slot++);
+  EXPECT_EQ(nodes[0]->mempool_size(), 0u);
+  for (int i = 0; i < kNodes; ++i)
+    nodes[i]->read([&](const Chain& c, const storage::BlockStore&) {
+      EXPECT_TRUE(is_ejected(c.state(), dev_key("p1").public_key())) << "node " << i;
+      EXPECT_TRUE(is_ejected(c.state(), dev_key("p2").public_key())) << "node " << i;
+      EXPECT_EQ(list_evidence(c.state()).size(), 2u);
+      return 0;
+    });
+  const uint64_t final_before = std::get<2>(head_of(0));
+  for (int i = 0; i < 12; ++i, ++slot) {
+    const int p = producer_of(0, slot);
+    EXPECT_TRUE(p == 0 || p == 3) << "slot " << slot << " went to ejected p" << p;
+    run_slot(slot);
+  }
+  EXPECT_GT(std::get<2>(head_of(0)), final_before + 4) << "the others go on finalizing";
+  for (int i = 1; i < kNodes; ++i) EXPECT_EQ(head_of(i), head_of(0));
 }
 
 }  // namespace
