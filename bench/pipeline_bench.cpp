@@ -9,7 +9,8 @@
 //                  while this thread produces and commits the current block;
 // and prints (c) as a percentage of (a) (target >= 80%). (b) and (c) each start from a fresh
 // Chain and a fresh store, written as a node data dir (genesis JSON + genesis state before
-// block 1, as Controller::open does), so `lingjid --replay --data-dir DIR/parallel` replays (c).
+// block 1, as Controller::open does), so `lingjid --replay --data-dir DIR/parallel` replays (c);
+// with --keep the genesis is also written to DIR/genesis.json.
 //
 // The genesis is the dev allocation with the community circulation (40%) split between K bench
 // senders (keys dev_key("bench-sender-<i>")) and "community", so every category total stays
@@ -18,6 +19,7 @@
 // Usage: pipeline_bench [--transactions N] [--block-size B] [--senders K] [--data-dir DIR]
 //                       [--keep] [--no-sync] [--verify-threads T]
 #include <cstdio>
+#include <fstream>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
@@ -351,6 +353,8 @@ int main(int argc, char** argv) {
   std::printf("head %s after %zu blocks (same in (b) and (c))\n", piped.head_id.hex().c_str(), w.blocks.size());
 
   if (o.keep) {
+    // The genesis as a file too, for a node that syncs this chain from a peer (bench/catchup.sh).
+    std::ofstream(root / "genesis.json") << chain::genesis_to_json(w.genesis);
     std::printf("kept: %s\n", (root / "parallel").c_str());
   } else {
     std::error_code ec;

@@ -6,6 +6,7 @@
 #   2. pipeline_bench  limit vs single-threaded vs pipelined block processing (kept for 3)
 #   3. lingjid --replay of the pipelined run's data dir, timed
 #   4. http_load       against a fresh `lingjid --dev` node on a free port
+#   5. catchup.sh      a fresh node syncs the pipelined run's chain from a peer over P2P
 #
 # Environment (defaults in brackets): PIPELINE_TX [1000000], BLOCK_SIZE [5000], SENDERS [2000],
 # HTTP_ACCOUNTS [1000], HTTP_TX [50000], HTTP_CONNECTIONS [4], VERIFY_MIN_TIME [2],
@@ -106,4 +107,8 @@ NODE_PID=""
 echo "node log (last lines):"
 tail -6 "$WORK/node.out" | sed 's/^/  /'
 [[ -s "$WORK/node.err" ]] && tail -4 "$WORK/node.err" | sed 's/^/  stderr: /'
+
+section "5. catch-up of a new node over P2P"
+show bench/catchup.sh "$KEPT" "$WORK/pipeline/genesis.json" "$PIPELINE_TX"
+"$ROOT/bench/catchup.sh" "$KEPT" "$WORK/pipeline/genesis.json" "$PIPELINE_TX" || status=$?
 exit "$status"
