@@ -16,5 +16,6 @@ inline constexpr int kApiInvalidTxId = 4011;         // api.invalid_transaction_
 inline constexpr int kApiDealerNotFound = 4012;      // api.dealer_not_found
 inline constexpr int kApiProposalNotFound = 4013;    // api.proposal_not_found
 inline constexpr int kApiInvalidQuery = 4014;        // api.invalid_query
+inline constexpr int kApiNotFinal = 4015;            // api.not_final
 
 }  // namespace lingji::api

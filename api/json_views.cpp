@@ -1,6 +1,7 @@
 #include "api/json_views.h"
 
 #include "chain/dealers/dealer.h"
+#include "chain/finality/finality_proof.h"
 #include "chain/producers/ejection.h"
 #include "chain/governance/governance.h"
 #include "chain/producers/producer.h"
@@ -356,6 +357,61 @@ Json proposals_json(const chain::Chain& chain, uint64_t before, size_t limit) {
   Json next = nullptr;
   if (proposals.size() == limit && !proposals.empty() && proposals.back().id > 1) next = proposals.back().id;
   return {{"as_of", {{"height", chain.head().height}}}, {"proposals", std::move(list)}, {"next_before", std::move(next)}};
+}
+
+std::optional<Json> finality_proof_json(const chain::Chain& chain, const storage::BlockStore& store, uint64_t height) {
+  using chain::finality::block_ref;
+  const uint64_t fin = chain.final_block().height;
+  const uint64_t head = chain.head().height;
+  if (height == 0 || height > fin) return std::nullopt;
+  // The nearest A >= height proved final by its child B, and the block that carries QC(B).
+  constexpr uint64_t kSearch = 64;
+  chain::finality::BlockFinalityProof proof;
+  for (uint64_t a = height; a <= fin && a + 1 <= head && a < height + chain::finality::kMaxProofHeaders - 1; ++a) {
+    auto ha = store.header_at(a), hb = store.header_at(a + 1);
+    if (!ha || !hb || !chain::finality::proves_final(block_ref(*ha), block_ref(*hb))) continue;
+    const core::Hash256 b_id = hb->id();
+    std::optional<chain::finality::QuorumCertificate> qc;
+    for (uint64_t k = a + 2; k <= head && k <= a + 1 + kSearch && !qc; ++k) {
+      auto hk = store.header_at(k);
+      if (!hk || hk->justify.block_id != b_id) continue;
+      if (auto blk = store.block_at(k); blk && blk->justify_qc) qc = blk->justify_qc;
+    }
+    if (!qc) continue;
+    for (uint64_t h = height; h <= a + 1; ++h) proof.headers.push_back(*store.header_at(h));
+    proof.qc_on_b = std::move(*qc);
+    break;
+  }
+  if (proof.headers.empty()) return std::nullopt;
+  // The generation whose quorum signed it (alone, or jointly with the next while a set change
+  // is pending), newest first.
+  const uint64_t current = chain::load_schedule(chain.state()).generation;
+  for (uint64_t g = current + 1; g-- > 0;) {
+    auto set = chain::generation_keys(chain.state(), g);
+    if (set.empty()) continue;
+    auto next = chain::generation_keys(chain.state(), g + 1);
+    std::optional<std::vector<core::PublicKey>> joint;
+    if (proof.verify(chain.chain_id(), set)) {
+    } else if (!next.empty() && proof.verify(chain.chain_id(), set, next)) {
+      joint = next;
+    } else {
+      continue;
+    }
+    auto keys = [](const std::vector<core::PublicKey>& ks) {
+      Json out = Json::array();
+      for (const auto& k : ks) out.push_back(k.hex());
+      return out;
+    };
+    const auto& a = proof.headers[proof.headers.size() - 2];
+    return Json{{"height", height},
+                {"id", proof.headers.front().id().hex()},
+                {"proved_final", {{"height", a.height}, {"id", a.id().hex()}}},
+                {"generation", g},
+                {"producer_set", keys(set)},
+                {"next_set", joint ? keys(*joint) : Json(nullptr)},
+                {"proof", core::to_hex(proof.encode())}};
+  }
+  return std::nullopt;
 }
 
 }  // namespace lingji::api

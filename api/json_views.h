@@ -31,6 +31,10 @@ Json governance_params_json(const chain::Chain& chain);
 Json proposal_json(const chain::Chain& chain, const chain::Proposal& p);
 // Proposals newest first, at most `limit`, with ids below `before` (0: from the newest).
 Json proposals_json(const chain::Chain& chain, uint64_t before, size_t limit);
+// The finality proof of the block at `height` (chain/finality/finality_proof.h) with the producer
+// set(s) whose certificate it carries, or nullopt if the block is not final (or the certificate
+// that proves it is not in a stored block yet).
+std::optional<Json> finality_proof_json(const chain::Chain& chain, const storage::BlockStore& store, uint64_t height);
 // Serialises; invalid UTF-8 in memos is replaced rather than throwing.
 std::string dump(const Json& j);
 

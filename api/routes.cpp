@@ -153,6 +153,10 @@ HttpResponse Routes::handle(const HttpRequest& request) {
     return json_response(200, j);
   }
   if (tail("/v1/accounts/", rest)) return get ? get_account(rest) : method_not_allowed("GET");
+  if (path.starts_with("/v1/blocks/") && path.ends_with("/finality")) {
+    rest = path.substr(11, path.size() - 11 - 9);
+    if (rest.find('/') == std::string_view::npos) return get ? get_finality_proof(rest) : method_not_allowed("GET");
+  }
   if (tail("/v1/blocks/", rest)) return get ? get_block(rest) : method_not_allowed("GET");
   if (tail("/v1/transactions/", rest)) return get ? get_transaction(rest) : method_not_allowed("GET");
   return error_response(404, kApiNotFound, "api.not_found", "no such endpoint: " + std::string(path.substr(0, 200)));
@@ -200,6 +204,17 @@ HttpResponse Routes::get_block(std::string_view ref) {
   });
   if (!block) return error_response(404, kApiBlockNotFound, "api.block_not_found", "no such block: " + std::string(ref.substr(0, 80)));
   return json_response(200, block_json(*block));
+}
+
+HttpResponse Routes::get_finality_proof(std::string_view height_text) {
+  if (height_text.empty() || height_text.size() > 19 || height_text.find_first_not_of("0123456789") != std::string_view::npos)
+    return error_response(400, kApiInvalidBlockRef, "api.invalid_block_ref", "a finality proof is asked by height (decimal)");
+  const uint64_t height = std::stoull(std::string(height_text));
+  auto proof = node_.read([&](const chain::Chain& c, const storage::BlockStore& s) { return finality_proof_json(c, s, height); });
+  if (!proof)
+    return error_response(409, kApiNotFinal, "api.not_final",
+                          "block " + std::to_string(height) + " is not final yet (or its proof is not stored yet)");
+  return json_response(200, *proof);
 }
 
 HttpResponse Routes::get_transaction(std::string_view id_hex) {

@@ -20,6 +20,7 @@ class Routes {
   HttpResponse get_account(std::string_view address);
   HttpResponse get_proposals(std::string_view target);
   HttpResponse get_block(std::string_view ref);
+  HttpResponse get_finality_proof(std::string_view height);
   HttpResponse get_transaction(std::string_view id);
   HttpResponse post_transaction(const std::string& body);
 

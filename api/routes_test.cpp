@@ -8,6 +8,7 @@
 #include "api/json_views.h"
 #include "chain/chain_test_util.h"
 #include "chain/finality/evidence.h"
+#include "chain/finality/finality_proof.h"
 #include "core/address.h"
 
 namespace lingji::api {
@@ -136,6 +137,39 @@ TEST_F(RoutesTest, BadRequestsGetTheirOwnErrors) {
   // None of that moved any CT.
   EXPECT_EQ(call("GET", "/v1/accounts/" + core::encode_address(bob)).second["balance"], "1.00000000");
   EXPECT_EQ(call("GET", "/v1/info").second["head_height"], 1);
+}
+
+// A final block's proof: the headers up to the block that proves it final and that block's
+// certificate, which a client checks with the producer set alone.
+TEST_F(RoutesTest, FinalityProofOfAFinalBlockChecksWithTheProducerSetAlone) {
+  for (int i = 1; i <= 6; ++i) ASSERT_TRUE(ctl->produce(kT0 + 1000 * i));
+  const Json info = call("GET", "/v1/info").second;
+  const uint64_t lib = info["lib_height"].get<uint64_t>();
+  ASSERT_GE(lib, 3u);
+  auto [status, j] = call("GET", "/v1/blocks/2/finality");
+  ASSERT_EQ(status, 200) << j.dump();
+  EXPECT_EQ(j["height"], 2);
+  EXPECT_EQ(j["id"], call("GET", "/v1/blocks/2").second["id"]);
+  EXPECT_EQ(j["producer_set"], Json::array({dev_key("producer").public_key().hex()}));
+  EXPECT_TRUE(j["next_set"].is_null());
+  auto bytes = core::from_hex(j["proof"].get<std::string>());
+  ASSERT_TRUE(bytes);
+  auto proof = finality::BlockFinalityProof::decode(*bytes);
+  ASSERT_TRUE(proof) << proof.error().message;
+  EXPECT_EQ(proof->headers.front().id().hex(), j["id"]);
+  EXPECT_TRUE(proof->verify(genesis.chain_id(), {dev_key("producer").public_key()}));
+  // Another set, another chain, or a header out of the chain: refused.
+  EXPECT_FALSE(proof->verify(genesis.chain_id(), {dev_key("alice").public_key()}));
+  EXPECT_FALSE(proof->verify(core::blake2b_256(core::as_bytes(std::string_view("other"))), {dev_key("producer").public_key()}));
+  auto forged = *proof;
+  forged.headers.front().timestamp += 1;
+  EXPECT_EQ(forged.verify(genesis.chain_id(), {dev_key("producer").public_key()}).error().name, "finality.malformed");
+  // The head is not final; a height is a number.
+  const std::string head = std::to_string(info["head_height"].get<uint64_t>());
+  auto [s2, e2] = call("GET", "/v1/blocks/" + head + "/finality");
+  EXPECT_EQ(s2, 409);
+  EXPECT_EQ(err(e2), "api.not_final");
+  EXPECT_EQ(err(call("GET", "/v1/blocks/x/finality").second), "api.invalid_block_ref");
 }
 
 TEST_F(RoutesTest, DealersAndProducers) {

@@ -11,13 +11,9 @@
 //                      justify_slot:u64 justify_id:fixed<32>                        (128 bytes)
 //   finality_proof  := a:block_ref b:block_ref qc_on_b:quorum_certificate
 //
-// TODO(header): BlockHeader has no slot or justify fields yet (they are being added in parallel).
-// Until then a proof carries BlockRefs, summaries that NOTHING binds to their ids: verify() can
-// check the QC on (B.slot, B.height, B.id, B.justify_slot), but not that B.parent and
-// B.justify_id are the true fields of the block with id B.id. So a FinalityProof is sound only
-// for BlockRefs the caller took from headers it has validated itself (its fork database), never
-// as received from a peer. Once the header has the fields, the proof will carry the two encoded
-// headers, and verify() will derive both BlockRefs from them and check id = hash(header).
+// BlockRefs are summaries that nothing binds to their ids: a FinalityProof is sound only for
+// BlockRefs the caller took from headers it has validated itself. The proof a client receives is
+// BlockFinalityProof (finality_proof.h), which carries the headers and derives the BlockRefs.
 #pragma once
 
 #include "chain/finality/quorum_certificate.h"
