@@ -17,10 +17,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <thread>
 
 #include "bench/bench_util.h"
+#include "chain/genesis/dev_keys.h"
+#include "core/address.h"
 #include "tests/functional/network_harness.h"
 #include "tests/relay/relay.h"
 
@@ -88,6 +91,8 @@ int main(int argc, char** argv) {
   std::map<uint64_t, std::vector<int64_t>> per_block;
   std::vector<int64_t> samples;
   uint64_t head = 0, missed = 0;
+  std::map<uint64_t, size_t> producer_node;  // height -> the node that produced it
+  std::vector<int64_t> own, others;          // samples split by whether the node made block h+2
   {
     TestNetwork net(dir.path(), spec);
     const auto deadline = std::chrono::steady_clock::now() +
@@ -106,12 +111,36 @@ int main(int argc, char** argv) {
     const Json info = net.node(0).get("/v1/info");
     head = info["head_height"].get<uint64_t>();
     missed = info["head_slot"].get<uint64_t>() - head;  // slots without a block
+    // Which slots had no block, and what the nodes logged as warnings or errors.
+    // Which node holds which key (the harness deals them out in order), to tell the samples of
+    // the node that made the finalizing block (no network hop) from the others'.
+    std::map<std::string, size_t> node_of;
+    for (size_t n = 0, k = 0; n < spec.keys_per_node.size(); ++n)
+      for (int i = 0; i < spec.keys_per_node[n]; ++i, ++k)
+        node_of[core::encode_address(chain::dev_key("p" + std::to_string(k)).public_key())] = n;
+    std::string gaps;
+    uint64_t previous_slot = 0;
+    for (uint64_t h = 1; h <= head; ++h) {
+      const Json block = net.node(0).get("/v1/blocks/" + std::to_string(h));
+      const uint64_t slot = block["slot"].get<uint64_t>();
+      producer_node[h] = node_of.at(block["producer"].get<std::string>());
+      for (uint64_t s = previous_slot + 1; s < slot; ++s) gaps += " " + std::to_string(s);
+      previous_slot = slot;
+    }
+    std::printf("slots without a block:%s\n", gaps.empty() ? " none" : gaps.c_str());
     for (size_t i = 0; i < net.size(); ++i) net.node(i).stop();
+    for (size_t i = 0; i < net.size(); ++i) {
+      std::ifstream log(net.node(i).log_file());
+      for (std::string line; std::getline(log, line);)
+        if (line.find("[warn") != std::string::npos || line.find("[error") != std::string::npos)
+          std::printf("node %zu: %s\n", i, line.c_str());
+    }
     for (size_t i = 0; i < net.size(); ++i)
       for (const auto& [height, ms] : finality_delays(net.node(i).log_file()))
         if (height >= 3 && height <= last) {
           samples.push_back(ms);
           per_block[height].push_back(ms);
+          (producer_node.count(height + 2) && producer_node[height + 2] == i ? own : others).push_back(ms);
         }
   }
   if (relay) relay->stop();
@@ -119,12 +148,17 @@ int main(int argc, char** argv) {
   for (const auto& [height, v] : per_block)
     if (v.size() == static_cast<size_t>(nodes)) everywhere.push_back(*std::max_element(v.begin(), v.end()));
   const Summary all = summarize(samples), last_node = summarize(everywhere);
-  std::printf("head %llu, slots without a block %llu\n", static_cast<unsigned long long>(head),
+  std::printf("head %llu, %llu slots without a block\n", static_cast<unsigned long long>(head),
               static_cast<unsigned long long>(missed));
   std::printf("time to finality, per (block, node): median %lld ms, p99 %lld ms, max %lld ms (n=%zu)\n",
               static_cast<long long>(all.median), static_cast<long long>(all.p99), static_cast<long long>(all.max), all.n);
   std::printf("time to finality on every node:      median %lld ms, p99 %lld ms, max %lld ms (n=%zu blocks)\n",
               static_cast<long long>(last_node.median), static_cast<long long>(last_node.p99),
               static_cast<long long>(last_node.max), last_node.n);
+  const Summary o = summarize(own), r = summarize(others);
+  std::printf("  on the node that produced block h+2: median %lld ms, max %lld ms (n=%zu); on the others: median "
+              "%lld ms, max %lld ms (n=%zu)\n",
+              static_cast<long long>(o.median), static_cast<long long>(o.max), o.n, static_cast<long long>(r.median),
+              static_cast<long long>(r.max), r.n);
   return 0;
 }

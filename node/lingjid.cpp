@@ -49,14 +49,19 @@ int fail(const std::string& message) {
 // scheduled for, produces its block, until asked to stop.
 void production_loop(consensus::Controller& node, node::Network* network) {
   while (!g_stop) {
-    auto [next_slot, at, mine] = node.read([&](const chain::Chain& c, const storage::BlockStore&) {
+    auto [next_slot, at] = node.read([&](const chain::Chain& c, const storage::BlockStore&) {
       uint64_t s = std::max(c.slot_at(wall_clock_ms()) + 1, c.head().slot + 1);
-      auto p = c.producer_at(s);
-      return std::tuple{s, c.slot_time(s), p && node.holds_producer_key(*p)};
+      return std::pair{s, c.slot_time(s)};
     });
     while (!g_stop && wall_clock_ms() < at)
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min<core::TimeMs>(50, at - wall_clock_ms() + 1)));
     if (g_stop) break;
+    // Whose slot it is depends on the head at the slot's start: the last block of a round
+    // (often arriving while this loop waits) fixes the next round's order.
+    const bool mine = node.read([&](const chain::Chain& c, const storage::BlockStore&) {
+      auto p = next_slot > c.head().slot ? c.producer_at(next_slot) : std::nullopt;
+      return p && node.holds_producer_key(*p);
+    });
     if (!mine) continue;
     auto block = node.produce(at);
     if (!block) {
