@@ -40,9 +40,17 @@ bool same_head(TestNetwork& net, std::string* head_id, std::string* state_root) 
 TEST(ManyProducers, TwentyOneProducersOnFourNodesAgreeFinalizeAndAFifthNodeSyncsFromZero) {
   TempDir dir;
   TestNetwork net(dir.path(), NetworkSpec{{6, 5, 5, 5}, {}, {}});
-  // A whole round (21 slots) and a bit: every producer, on whichever node, has had its slot.
-  ASSERT_TRUE(wait_until([&] { return info(net.node(0))["head_height"].get<uint64_t>() >= 23; }, 60'000))
-      << "node 0's head did not reach 23";
+  // Every producer, on whichever node, produces in its slot: a round is 21 slots (a slot missed
+  // while the mesh forms comes again in the next round).
+  auto all_produced = [&] {
+    const Json producers = net.node(1).get("/v1/producers");
+    const Json& schedule = producers["schedule"]["producers"];
+    if (schedule.size() != 21u) return false;
+    for (const auto& p : schedule)
+      if (p["blocks_produced"].get<uint64_t>() == 0) return false;
+    return true;
+  };
+  ASSERT_TRUE(wait_until(all_produced, 60'000)) << "not every producer produced a block";
   std::string head_id, state_root;
   ASSERT_TRUE(wait_until([&] { return same_head(net, &head_id, &state_root); }, 5'000))
       << "the nodes never showed the same head at once";
@@ -52,19 +60,14 @@ TEST(ManyProducers, TwentyOneProducersOnFourNodesAgreeFinalizeAndAFifthNodeSyncs
     EXPECT_GE(in["lib_height"].get<uint64_t>() + 4, in["head_height"].get<uint64_t>()) << "node " << i;
     EXPECT_TRUE(in["producing"].get<bool>());
   }
-  // The schedule has all 21; each produced in its slot (slots before the mesh was up may be missed).
   const Json producers = net.node(1).get("/v1/producers");
-  const Json& schedule = producers["schedule"]["producers"];
-  ASSERT_EQ(schedule.size(), 21u);
   std::set<std::string> keys;
-  for (const auto& p : schedule) {
-    keys.insert(p["signing_key"].get<std::string>());
-    EXPECT_GT(p["blocks_produced"].get<uint64_t>(), 0u) << p["signing_key"];
-  }
+  for (const auto& p : producers["schedule"]["producers"]) keys.insert(p["signing_key"].get<std::string>());
   EXPECT_EQ(keys.size(), 21u);
-  // Every block of the round carries a certificate of at least 15 votes (quorum of 21).
+  // Blocks carry certificates of at least 15 votes (the quorum of 21).
   const Json b20 = net.node(2).get("/v1/blocks/20");
   ASSERT_FALSE(b20["justify_certificate"].is_null());
+  EXPECT_GE(b20["justify_certificate"]["signers"].size(), 15u);
 
   // A node without keys joins late, syncs from zero and matches.
   auto late = net.start_follower("late", 3);
