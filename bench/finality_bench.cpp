@@ -104,6 +104,33 @@ int main(int argc, char** argv) {
       if (std::chrono::steady_clock::now() > deadline) {
         std::fprintf(stderr, "finality_bench: block %llu was not final on every node in time\n",
                      static_cast<unsigned long long>(last));
+        const uint64_t top = net.node(0).get("/v1/info")["head_height"].get<uint64_t>();
+        for (uint64_t h = top > 40 ? top - 40 : 1; h <= top; ++h) {
+          const Json b = net.node(0).get("/v1/blocks/" + std::to_string(h));
+          std::fprintf(stderr, "block %llu slot %llu justify %llu signers %zu\n", static_cast<unsigned long long>(h),
+                       static_cast<unsigned long long>(b["slot"].get<uint64_t>()),
+                       static_cast<unsigned long long>(b["justify"]["height"].get<uint64_t>()),
+                       b["justify_certificate"].is_null() ? 0 : b["justify_certificate"]["signers"].size());
+        }
+        std::error_code ec;
+        std::filesystem::copy(dir.path(), "/tmp/finality-bench-failed", std::filesystem::copy_options::recursive, ec);
+        for (size_t i = 0; i < net.size(); ++i) {
+          const Json in = net.node(i).get("/v1/info");
+          std::fprintf(stderr, "node %zu: head %llu (slot %llu) %s, lib %llu\n", i,
+                       static_cast<unsigned long long>(in["head_height"].get<uint64_t>()),
+                       static_cast<unsigned long long>(in["head_slot"].get<uint64_t>()),
+                       in["head_id"].get<std::string>().substr(0, 12).c_str(),
+                       static_cast<unsigned long long>(in["lib_height"].get<uint64_t>()));
+          net.node(i).stop();
+          std::ifstream log(net.node(i).log_file());
+          int shown = 0;
+          for (std::string line; std::getline(log, line) && shown < 20;)
+            if (line.find("[warn") != std::string::npos || line.find("[error") != std::string::npos ||
+                line.find("disconnected") != std::string::npos) {
+              std::fprintf(stderr, "  %s\n", line.c_str());
+              ++shown;
+            }
+        }
         return 1;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
