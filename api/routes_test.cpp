@@ -26,7 +26,7 @@ class RoutesTest : public ::testing::Test {
     consensus::ControllerOptions o;
     o.data_dir = dir;
     o.genesis = genesis;
-    o.producer_key = dev_key("producer");
+    o.producer_keys = {dev_key("producer")};
     auto opened = consensus::Controller::open(std::move(o));
     ASSERT_TRUE(opened);
     ctl = std::move(opened.value());

@@ -61,9 +61,12 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
       return core::make_error(storage::kStorageCorruption, "storage.corruption",
                               st.error().message + "; run lingjid --replay to rebuild the state");
   }
-  node->producer_key_ = std::move(options.producer_key);
   node->safety_dir_ = options.data_dir / "safety";
-  if (node->producer_key_) node->open_safety();
+  for (auto& key : options.producer_keys) {
+    if (node->find_key(key.public_key())) continue;
+    ProducerKey& k = node->producer_keys_.emplace_back(ProducerKey{key, key.public_key(), std::nullopt, {}});
+    node->open_safety(k);
+  }
   node->mempool_ = std::make_unique<Mempool>(options.mempool_capacity);
   node->pool_ = std::make_unique<VerifyPool>(0);
   node->pending_ = std::make_unique<chain::StateOverlay>(node->chain_->state());
@@ -114,16 +117,28 @@ void Controller::rebuild_pending(core::TimeMs now) {
   }
 }
 
-void Controller::open_safety() {
-  const core::PublicKey key = producer_key_->public_key();
+const Controller::ProducerKey* Controller::find_key(const core::PublicKey& key) const {
+  for (const auto& k : producer_keys_)
+    if (k.public_key == key) return &k;
+  return nullptr;
+}
+
+std::vector<core::PublicKey> Controller::producer_keys() const {
+  std::vector<core::PublicKey> out;
+  for (const auto& k : producer_keys_) out.push_back(k.public_key);
+  return out;
+}
+
+void Controller::open_safety(ProducerKey& k) {
+  const core::PublicKey& key = k.public_key;
   auto loaded = SafetyStore::load(safety_dir_, key);
   if (loaded.status == SafetyLoad::kOk) {
-    safety_ = loaded.state;
+    k.safety = loaded.state;
     return;
   }
   if (loaded.status != SafetyLoad::kMissing) {
-    voting_disabled_ = "the safety file of this key is damaged or unreadable (" + loaded.reason +
-                       "); this key never votes again: register a new signing key";
+    k.voting_disabled = "the safety file of this key is damaged or unreadable (" + loaded.reason +
+                        "); this key never votes again: register a new signing key";
     return;
   }
   // No file: only a key that the chain has never seen voting may start afresh; for any other a
@@ -136,17 +151,17 @@ void Controller::open_safety() {
       if (m.signing_key == key) voted.votes_cast += chain::load_producer_record(chain_->state(), m.account).votes_cast;
   }
   if (voted.votes_cast > 0) {
-    voting_disabled_ = "this key has voted on this chain but its safety file is missing; it never votes again: "
-                       "register a new signing key";
+    k.voting_disabled = "this key has voted on this chain but its safety file is missing; it never votes again: "
+                        "register a new signing key";
     return;
   }
   const auto fin = chain_->final_block();
   auto initial = chain::finality::SafetyState::initial(fin.slot, fin.id);
   if (auto st = SafetyStore::create(safety_dir_, key, initial); !st) {
-    voting_disabled_ = st.error().message;
+    k.voting_disabled = st.error().message;
     return;
   }
-  safety_ = initial;
+  k.safety = initial;
 }
 
 bool Controller::head_certified() const {
@@ -154,43 +169,58 @@ bool Controller::head_certified() const {
   return next_justify_ && next_justify_->claim.block_id == chain_->head_id();
 }
 
-std::string Controller::voting_disabled_reason() const {
+std::string Controller::voting_disabled_reason(const core::PublicKey& key) const {
   std::lock_guard lock(mu_);
-  return voting_disabled_;
+  const ProducerKey* k = find_key(key);
+  return k ? k->voting_disabled : std::string();
 }
 
-std::optional<chain::finality::SignedVote> Controller::vote_on_head() {
-  if (!producer_key_ || !safety_) return std::nullopt;
+std::vector<std::pair<core::PublicKey, std::string>> Controller::voting_disabled_reasons() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<core::PublicKey, std::string>> out;
+  for (const auto& k : producer_keys_)
+    if (!k.voting_disabled.empty()) out.emplace_back(k.public_key, k.voting_disabled);
+  return out;
+}
+
+std::vector<chain::finality::SignedVote> Controller::vote_on_head() {
+  std::vector<chain::finality::SignedVote> out;
+  if (producer_keys_.empty()) return out;
   const auto voters = chain_->head_voters();
-  const core::PublicKey key = producer_key_->public_key();
-  if (std::find(voters.set.begin(), voters.set.end(), key) == voters.set.end() &&
-      (!voters.next || std::find(voters.next->begin(), voters.next->end(), key) == voters.next->end()))
-    return std::nullopt;
   const chain::BlockHeader& h = chain_->head();
   const chain::finality::BlockRef ref{h.slot, h.height, chain_->head_id(), h.previous, h.justify.slot,
                                       h.justify.block_id};
-  // The store holds this node's one branch: the lock is extended iff it is a block of it.
-  const bool extends_lock = safety_->lock_id == chain_->chain_id() || store_->height_of(safety_->lock_id).has_value();
-  auto vote = SafetyStore::prepare_vote(safety_dir_, chain_->chain_id(), *producer_key_, *safety_, ref, extends_lock);
-  if (!vote) {
-    if (vote.error().name == "finality.safety_io_error") {
-      voting_disabled_ = "cannot persist the vote state: " + vote.error().message;
-      safety_.reset();
+  for (auto& k : producer_keys_) {
+    if (!k.safety) continue;
+    if (std::find(voters.set.begin(), voters.set.end(), k.public_key) == voters.set.end() &&
+        (!voters.next || std::find(voters.next->begin(), voters.next->end(), k.public_key) == voters.next->end()))
+      continue;
+    // The store holds this node's one branch: the lock is extended iff it is a block of it.
+    const bool extends_lock =
+        k.safety->lock_id == chain_->chain_id() || store_->height_of(k.safety->lock_id).has_value();
+    auto vote = SafetyStore::prepare_vote(safety_dir_, chain_->chain_id(), k.key, *k.safety, ref, extends_lock);
+    if (!vote) {
+      if (vote.error().name == "finality.safety_io_error") {
+        k.voting_disabled = "cannot persist the vote state: " + vote.error().message;
+        k.safety.reset();
+      }
+      continue;
     }
-    return std::nullopt;
+    (void)add_vote_locked(vote->vote);
+    out.push_back(vote->vote);
   }
-  (void)add_vote_locked(vote->vote);
-  return vote->vote;
+  return out;
 }
 
-void Controller::send_vote(const std::optional<chain::finality::SignedVote>& vote) {
-  if (!vote) return;
+void Controller::send_votes(const std::vector<chain::finality::SignedVote>& votes) {
+  if (votes.empty()) return;
   std::function<void(const chain::finality::SignedVote&)> listener;
   {
     std::lock_guard lock(mu_);
     listener = vote_listener_;
   }
-  if (listener) listener(*vote);
+  if (listener)
+    for (const auto& v : votes) listener(v);
 }
 
 void Controller::set_vote_listener(std::function<void(const chain::finality::SignedVote&)> listener) {
@@ -255,8 +285,8 @@ void Controller::watch_for_double_block(const chain::Block& block) {
 }
 
 void Controller::report_locked(chain::EvidenceKind kind, core::Bytes evidence) {
-  if (!producer_key_) return;
-  const core::PrivateKey& key = *producer_key_;
+  if (producer_keys_.empty()) return;
+  const core::PrivateKey& key = producer_keys_.front().key;  // any of this node's keys may report
   chain::TransactionBody body;
   body.chain_id = chain_->chain_id();
   const core::TimeMs now = chain_->head().timestamp;
@@ -366,7 +396,7 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
   if (!pool_) return core::make_error(storage::kStorageError, "node.no_pool", "no verification pool");
   if (auto bad = pool_->verify(block.transactions))
     return chain_error(ErrorCode::kTxBadSignature, "transaction " + std::to_string(*bad) + " has a bad signature");
-  std::optional<chain::finality::SignedVote> vote;
+  std::vector<chain::finality::SignedVote> votes;
   {
     std::lock_guard lock(mu_);
     const auto& head = chain_->head();
@@ -398,9 +428,9 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
       if (!switched) return switched.error();
       if (!*switched) return Accepted::kFork;
     }
-    vote = vote_on_head();
+    votes = vote_on_head();
   }
-  send_vote(vote);
+  send_votes(votes);
   return Accepted::kApplied;
 }
 
@@ -501,16 +531,21 @@ std::vector<core::Bytes> Controller::blocks_from(uint64_t from, size_t max_block
 }
 
 core::Result<chain::Block> Controller::produce(core::TimeMs time) {
-  std::optional<chain::finality::SignedVote> vote;
+  std::vector<chain::finality::SignedVote> votes;
   chain::Block out;
   {
     std::lock_guard lock(mu_);
-    if (!producer_key_) return chain_error(ErrorCode::kBlockWrongProducer, "this node has no producer key");
+    if (producer_keys_.empty()) return chain_error(ErrorCode::kBlockWrongProducer, "this node has no producer key");
     const uint64_t slot = chain_->slot_at(time);
     if (slot <= chain_->head().slot)
       return chain_error(ErrorCode::kBlockBadSlot, "slot " + std::to_string(slot) + " is not after the head's");
+    // The key the schedule names, if this node holds it; otherwise the first key, which
+    // produce_block refuses with block.wrong_producer.
+    const auto named = chain_->producer_at(slot);
+    const ProducerKey* signer = named ? find_key(*named) : nullptr;
+    if (!signer) signer = &producer_keys_.front();
     auto candidates = mempool_->oldest(chain_->genesis().params.max_block_transactions);
-    auto result = chain_->produce_block(candidates, slot, *producer_key_, next_justify_);
+    auto result = chain_->produce_block(candidates, slot, signer->key, next_justify_);
     if (!result) return result.error();
     auto& produced = *result;
     if (auto st = store_->commit_block(produced.block, produced.changes.writes, produced.changes.undo); !st) {
@@ -527,10 +562,10 @@ core::Result<chain::Block> Controller::produce(core::TimeMs time) {
     // Re-apply what is left on top of the new head (O(mempool), bounded by its capacity): the
     // block's writes can depend on its own time (a listing's date), which admission could not know.
     rebuild_pending(produced.block.header.timestamp);
-    vote = vote_on_head();
+    votes = vote_on_head();
     out = std::move(produced.block);
   }
-  send_vote(vote);
+  send_votes(votes);
   return out;
 }
 

@@ -1,5 +1,7 @@
 // controller.h: one running chain: the state machine (chain/), its durable store (storage/), the
-// mempool, and block production with the producer key. Thread-safe: API threads submit and read
+// mempool, and block production and voting with this node's producer keys (none, one, or several:
+// a test network runs many producers in a few processes; each key keeps its own safety state).
+// Thread-safe: API threads submit and read
 // while the production thread makes blocks; one mutex guards the chain, store and mempool, and
 // signature checks run outside it.
 //
@@ -16,6 +18,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "chain/chain.h"
 #include "chain/finality/evidence.h"
@@ -33,7 +37,9 @@ struct ControllerOptions {
   std::filesystem::path data_dir;
   // Used only when data_dir holds no chain yet.
   std::optional<chain::Genesis> genesis;
-  std::optional<core::PrivateKey> producer_key;
+  // This node's block-signing keys; empty for a node that only follows. A key listed twice is
+  // kept once.
+  std::vector<core::PrivateKey> producer_keys;
   bool sync_writes = true;
   size_t mempool_capacity = 50'000;  // five full blocks: bounds the per-block re-check
 };
@@ -54,15 +60,20 @@ class Controller {
   // Admits a signed transaction (hex-decoded bytes) to the mempool, or says exactly why not.
   core::Result<core::Hash256> submit(core::ByteView tx_bytes, core::TimeMs now);
   // Produces, stores and returns the block of the slot in progress at `time` (after the head's),
-  // with the oldest mempool transactions and the newest certificate this node holds, then votes
-  // on it. Errors: block.wrong_producer when the slot is not this key's, block.bad_slot.
+  // signed with whichever of this node's keys the schedule names for the slot, with the oldest
+  // mempool transactions and the newest certificate this node holds, then votes on it with every
+  // key of this node that is a voter. Errors: block.wrong_producer when the slot is none of this
+  // node's keys', block.bad_slot.
   core::Result<chain::Block> produce(core::TimeMs time);
   // Does this node hold a quorum certificate of the head block? A producer waits up to 500 ms
   // into its slot for it (shared/CONSENSUS.md), so its block carries the head's certificate and
   // the head can become final two blocks later.
   bool head_certified() const;
-  // Why this node's key does not vote, or empty when it does (a lost or damaged safety file).
-  std::string voting_disabled_reason() const;
+  // Why this key of this node does not vote, or empty when it does (a lost or damaged safety
+  // file), or when the key is not one of this node's.
+  std::string voting_disabled_reason(const core::PublicKey& key) const;
+  // The keys of this node that do not vote, each with the reason, in the order they were given.
+  std::vector<std::pair<core::PublicKey, std::string>> voting_disabled_reasons() const;
 
   // A block from a peer.
   //   kApplied: the head changed: the block extended it, or its branch has the higher quorum
@@ -91,10 +102,10 @@ class Controller {
   void set_tx_listener(std::function<void(core::ByteView)> listener);
 
   TxStatus transaction_status(const core::Hash256& id) const;
-  bool is_producer() const { return producer_key_.has_value(); }
-  std::optional<core::PublicKey> producer_key() const {
-    return producer_key_ ? std::optional(producer_key_->public_key()) : std::nullopt;
-  }
+  // This node's producer keys (fixed at open, so no lock is needed).
+  bool is_producer() const { return !producer_keys_.empty(); }
+  std::vector<core::PublicKey> producer_keys() const;
+  bool holds_producer_key(const core::PublicKey& key) const { return find_key(key) != nullptr; }
   size_t mempool_size() const;
   // Equivocations this node has seen (shared/CONSENSUS.md "Evidence"): two validly signed votes
   // by one key in one slot for different blocks, or two signed blocks by one producer in one
@@ -118,11 +129,20 @@ class Controller {
   Controller() = default;
   core::Result<core::Hash256> submit_locked(const chain::SignedTransaction& tx, core::TimeMs now);
   void rebuild_pending(core::TimeMs now);
+  // One producer key of this node and its durable vote state (shared/CONSENSUS.md).
+  struct ProducerKey {
+    core::PrivateKey key;
+    core::PublicKey public_key;
+    std::optional<chain::finality::SafetyState> safety;  // empty: this key does not vote
+    std::string voting_disabled;                         // why, when it does not
+  };
+  const ProducerKey* find_key(const core::PublicKey& key) const;
   // Loads or creates this key's safety state (data_dir/safety); on failure the key never votes.
-  void open_safety();
-  // Votes on the head block if this key is one of its voters, and collects the certificate.
-  // Returns the vote to send (the caller sends it after releasing the lock).
-  std::optional<chain::finality::SignedVote> vote_on_head();
+  void open_safety(ProducerKey& k);
+  // Votes on the head block with each of this node's keys that is one of its voters (each vote
+  // durable in its key's safety file first), and collects the certificate. Returns the votes to
+  // send (the caller sends them after releasing the lock).
+  std::vector<chain::finality::SignedVote> vote_on_head();
   core::Result<bool> add_vote_locked(const chain::finality::SignedVote& vote);
   // Remembers the vote's (voter, slot); records evidence if it conflicts with one seen before.
   void watch_for_double_vote(const chain::finality::SignedVote& vote);
@@ -133,7 +153,7 @@ class Controller {
   void report_locked(chain::EvidenceKind kind, core::Bytes evidence);
   void flush_reports();
   core::Result<Accepted> accept_block_unreported(const chain::Block& block, core::TimeMs now);
-  void send_vote(const std::optional<chain::finality::SignedVote>& vote);
+  void send_votes(const std::vector<chain::finality::SignedVote>& votes);
   // Drops what every node forgets once a block is applied: included transactions, and
   // certificates no longer newer than the head's justify.
   void after_head_change(const chain::Block& block);
@@ -150,18 +170,16 @@ class Controller {
   mutable std::mutex mu_;
   std::unique_ptr<storage::BlockStore> store_;
   std::unique_ptr<chain::Chain> chain_;
-  std::optional<core::PrivateKey> producer_key_;
+  std::vector<ProducerKey> producer_keys_;
   std::unique_ptr<Mempool> mempool_;
   RecentRejections rejections_{10'000};
   // The head state plus every mempool transaction: admission checks against it, so a sender's
   // second pending transaction is judged after its first (sequence and balance).
   std::unique_ptr<chain::StateOverlay> pending_;
 
-  // Finality (shared/CONSENSUS.md): this key's durable vote state, and the newest certificate on
-  // the head's branch that no block carries yet (the next block's justify).
+  // Finality (shared/CONSENSUS.md): where the keys' vote states live, and the newest certificate
+  // on the head's branch that no block carries yet (the next block's justify).
   std::filesystem::path safety_dir_;
-  std::optional<chain::finality::SafetyState> safety_;
-  std::string voting_disabled_;
   std::optional<chain::Chain::Justify> next_justify_;
   // Votes being collected, per block id; votes for blocks not yet seen wait in early_votes_.
   std::map<core::Hash256, chain::finality::QcBuilder> builders_;

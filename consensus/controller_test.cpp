@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <set>
+
 #include "chain/chain_test_util.h"
 #include "chain/producers/ejection.h"
 #include "chain/token/account.h"
@@ -33,7 +35,7 @@ class ControllerTest : public ::testing::Test {
     ControllerOptions o;
     o.data_dir = dir;
     o.genesis = genesis;
-    o.producer_key = dev_key("producer");
+    o.producer_keys = {dev_key("producer")};
     auto opened = Controller::open(std::move(o));
     ASSERT_TRUE(opened) << opened.error().message;
     ctl = std::move(*opened);
@@ -204,7 +206,7 @@ TEST(ControllerVotingTest, PeersBlocksAndVotesMakeCertificatesAndFinality) {
     ControllerOptions o;
     o.data_dir = base / std::to_string(i);
     o.genesis = g;
-    o.producer_key = dev_key("p" + std::to_string(i));
+    o.producer_keys = {dev_key("p" + std::to_string(i))};
     auto opened = Controller::open(std::move(o));
     ASSERT_TRUE(opened) << opened.error().message;
     nodes[i] = std::move(*opened);
@@ -271,7 +273,7 @@ class FourProducersTest : public ::testing::Test {
       ControllerOptions o;
       o.data_dir = base / std::to_string(i);
       o.genesis = g;
-      o.producer_key = dev_key("p" + std::to_string(i));
+      o.producer_keys = {dev_key("p" + std::to_string(i))};
       auto opened = Controller::open(std::move(o));
       ASSERT_TRUE(opened) << opened.error().message;
       nodes[i] = std::move(*opened);
@@ -443,6 +445,98 @@ TEST_F(FourProducersTest, EquivocationsAreReportedRecordedAndTheOffendersLeaveTh
   }
   EXPECT_GT(std::get<2>(head_of(0)), final_before + 4) << "the others go on finalizing";
   for (int i = 1; i < kNodes; ++i) EXPECT_EQ(head_of(i), head_of(0));
+}
+
+// One controller holding three of four genesis producers' keys, beside a controller with the
+// fourth: the first produces in each of its keys' slots with that key, every one of its keys
+// votes (each from its own safety file), and its three votes alone are a quorum (3 of 4).
+TEST(ControllerVotingTest, SeveralKeysInOneNodeProduceInTheirSlotsAndEachVotes) {
+  using namespace lingji::chain;
+  Genesis g = testing::dev_genesis(kT0);
+  for (int i = 0; i < 4; ++i) g.producers.push_back(dev_key("p" + std::to_string(i)).public_key());
+  g.producers.erase(g.producers.begin());  // dev_genesis's own producer
+  const auto base = std::filesystem::temp_directory_path() / ("lingji-ctl-multikey-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(base);
+  auto open = [&](const std::filesystem::path& dir, std::vector<core::PrivateKey> keys) {
+    ControllerOptions o;
+    o.data_dir = dir;
+    o.genesis = g;
+    o.producer_keys = std::move(keys);
+    auto opened = Controller::open(std::move(o));
+    EXPECT_TRUE(opened) << opened.error().message;
+    return std::move(*opened);
+  };
+  // p1 listed twice is kept once.
+  auto many = open(base / "many", {dev_key("p0"), dev_key("p1"), dev_key("p2"), dev_key("p1")});
+  auto one = open(base / "one", {dev_key("p3")});
+  ASSERT_EQ(many->producer_keys().size(), 3u);
+  EXPECT_TRUE(many->holds_producer_key(dev_key("p2").public_key()));
+  EXPECT_FALSE(many->holds_producer_key(dev_key("p3").public_key()));
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(std::filesystem::exists(base / "many" / "safety" / (dev_key("p" + std::to_string(i)).public_key().hex() + ".safety")));
+  EXPECT_TRUE(many->voting_disabled_reasons().empty());
+  std::vector<finality::SignedVote> many_votes, one_votes;
+  many->set_vote_listener([&](const finality::SignedVote& v) { many_votes.push_back(v); });
+  one->set_vote_listener([&](const finality::SignedVote& v) { one_votes.push_back(v); });
+  auto schedule_key = [&](uint64_t slot) {
+    return *many->read([&](const Chain& c, const storage::BlockStore&) { return c.producer_at(slot); });
+  };
+  int produced_by_many = 0;
+  for (uint64_t slot = 1; slot <= 8; ++slot) {
+    const PublicKey named = schedule_key(slot);
+    const bool mine = named != dev_key("p3").public_key();
+    Controller& producer = mine ? *many : *one;
+    Controller& other = mine ? *one : *many;
+    auto block = producer.produce(kT0 + 1000 * slot);
+    ASSERT_TRUE(block) << block.error().message;
+    EXPECT_EQ(block->header.producer, named);
+    produced_by_many += mine;
+    // The other node cannot produce this slot: none of its keys is named.
+    auto refused = other.produce(kT0 + 1000 * slot);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().name, "block.wrong_producer");
+    ASSERT_TRUE(other.accept_block(*block, kT0 + 1000 * slot));
+    // Each of the three keys voted on this block, once.
+    ASSERT_EQ(many_votes.size(), 3u) << "slot " << slot;
+    std::set<PublicKey> voters;
+    for (const auto& v : many_votes) {
+      EXPECT_EQ(v.vote.height, block->header.height);
+      voters.insert(v.voter);
+    }
+    EXPECT_EQ(voters.size(), 3u);
+    ASSERT_EQ(one_votes.size(), 1u);
+    for (const auto& v : many_votes) ASSERT_TRUE(one->add_vote(v));
+    for (const auto& v : one_votes) ASSERT_TRUE(many->add_vote(v));
+    many_votes.clear();
+    one_votes.clear();
+  }
+  EXPECT_GE(produced_by_many, 5);  // three keys of four over two rounds
+  for (auto* n : {many.get(), one.get()}) {
+    auto [head, fin] = n->read([](const Chain& c, const storage::BlockStore&) {
+      return std::pair{c.head().height, c.final_block().height};
+    });
+    EXPECT_EQ(head, 8u);
+    EXPECT_EQ(fin, 6u);
+  }
+  // A damaged safety file silences that key only.
+  many.reset();
+  const auto p1_file = base / "many" / "safety" / (dev_key("p1").public_key().hex() + ".safety");
+  std::filesystem::resize_file(p1_file, 10);
+  many = open(base / "many", {dev_key("p0"), dev_key("p1"), dev_key("p2")});
+  const auto silent = many->voting_disabled_reasons();
+  ASSERT_EQ(silent.size(), 1u);
+  EXPECT_EQ(silent[0].first, dev_key("p1").public_key());
+  EXPECT_NE(many->voting_disabled_reason(dev_key("p1").public_key()).find("damaged"), std::string::npos);
+  EXPECT_EQ(many->voting_disabled_reason(dev_key("p0").public_key()), "");
+  many->set_vote_listener([&](const finality::SignedVote& v) { many_votes.push_back(v); });
+  uint64_t slot = 9;
+  while (schedule_key(slot) == dev_key("p3").public_key()) ++slot;
+  ASSERT_TRUE(many->produce(kT0 + 1000 * slot));
+  ASSERT_EQ(many_votes.size(), 2u);
+  for (const auto& v : many_votes) EXPECT_NE(v.voter, dev_key("p1").public_key());
+  many.reset();
+  one.reset();
+  std::filesystem::remove_all(base);
 }
 
 }  // namespace

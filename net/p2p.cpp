@@ -196,6 +196,10 @@ struct P2p::Impl {
 
   ConnPtr add_conn(tcp::socket sock, bool inbound, DialTarget* target) {
     auto c = std::make_shared<Conn>(ioc, std::move(sock));
+    // Votes and blocks are small frames written back to back: with Nagle's algorithm a block
+    // queued behind a vote waited for the peer's delayed ACK (~40 ms on Linux) on every hop.
+    ErrorCode nodelay_ec;
+    c->sock.set_option(tcp::no_delay(true), nodelay_ec);
     c->id = next_id++;
     c->inbound = inbound;
     c->target = target;

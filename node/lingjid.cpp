@@ -1,6 +1,8 @@
 // lingjid: the Lingji node. `lingjid --dev` starts a complete development chain on this machine:
 // a fresh chain from the default genesis (genesis/default.json, start time = now), one producer
 // with the documented dev key, a block every block interval, and the JSON API on 127.0.0.1.
+// A node of a network may hold several producer keys (--producer-seed-file, repeatable, and
+// --producer-seeds-file): it produces in each key's slots and votes with each (docs/network.md).
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -43,11 +45,12 @@ int fail(const std::string& message) {
   return 1;
 }
 
-// At the start of each slot this key is scheduled for, produces its block, until asked to stop.
-// Whose slot it is is decided at the slot's start, on the head this node has then: a block that
-// arrives while waiting can change the next round's order (it is seeded with the last final block).
-// The producer then waits up to 500 ms for the head's certificate (shared/CONSENSUS.md), so that
-// its block carries it and the head becomes final two slots later instead of three or more.
+// At the start of each slot that one of this node's keys is scheduled for, produces its block,
+// until asked to stop. Whose slot it is is decided at the slot's start, on the head this node has
+// then: a block that arrives while waiting can change the next round's order (it is seeded with
+// the last final block). The producer then waits up to 500 ms for the head's certificate
+// (shared/CONSENSUS.md), so that its block carries it and the head becomes final two slots later
+// instead of three or more.
 void production_loop(consensus::Controller& node, node::Network* network) {
   constexpr core::TimeMs kCertificateWaitMs = 500;
   while (!g_stop) {
@@ -60,8 +63,8 @@ void production_loop(consensus::Controller& node, node::Network* network) {
     if (g_stop) break;
     auto mine = [&] {
       return node.read([&](const chain::Chain& c, const storage::BlockStore&) {
-        auto p = c.producer_at(next_slot);
-        return p && node.producer_key() == *p;
+        auto p = next_slot > c.head().slot ? c.producer_at(next_slot) : std::nullopt;
+        return p && node.holds_producer_key(*p);
       });
     };
     if (!mine()) continue;
@@ -79,18 +82,55 @@ void production_loop(consensus::Controller& node, node::Network* network) {
   }
 }
 
+// A 32-byte seed written as 64 hex digits (surrounding white space ignored).
+std::optional<core::PrivateKey> key_from_hex(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return std::nullopt;
+  text = text.substr(first, text.find_last_not_of(" \t\r\n") + 1 - first);
+  auto bytes = text.size() == 64 ? core::from_hex(text) : std::nullopt;
+  if (!bytes || bytes->size() != 32) return std::nullopt;
+  return core::PrivateKey::from_seed(*core::Seed::from(*bytes));
+}
+
+// Logs each block as it becomes final on this node, with the time since its slot started (the
+// block's timestamp): what bench/finality_bench measures. Finality only moves when the head
+// does; polling every 2 ms reads it under the node's lock without touching block handling.
+void finality_log_loop(consensus::Controller& node) {
+  uint64_t logged = node.read([](const chain::Chain& c, const storage::BlockStore&) { return c.final_block().height; });
+  while (!g_stop) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const core::TimeMs now = wall_clock_ms();
+    auto newly = node.read([&](const chain::Chain& c, const storage::BlockStore& store) {
+      std::vector<std::pair<uint64_t, core::TimeMs>> out;
+      for (uint64_t h = logged + 1; h <= c.final_block().height; ++h)
+        if (auto header = store.header_at(h)) out.emplace_back(h, header->timestamp);
+      return out;
+    });
+    for (const auto& [height, timestamp] : newly) {
+      spdlog::info("final block {} {} ms after its slot started", height, now - timestamp);
+      logged = height;
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"lingjid: the Lingji node"};
   bool dev = false, replay = false, no_sync = false;
-  std::string data_dir, http = "127.0.0.1:8780", genesis_file, producer_seed_file;
+  std::string data_dir, http = "127.0.0.1:8780", genesis_file, producer_seeds_file;
+  std::vector<std::string> producer_seed_files;
+  bool log_finality = false;
   unsigned threads = 0;
   app.add_flag("--dev", dev, "start (or resume) a development chain with the dev producer key");
   app.add_option("--data-dir", data_dir, "where the chain is stored (default with --dev: ./data/dev)");
   app.add_option("--http", http, "address:port of the JSON API (port 0 picks a free one)");
   app.add_option("--genesis", genesis_file, "genesis JSON for a new chain (default: the built-in genesis/default.json)");
-  app.add_option("--producer-seed-file", producer_seed_file, "file holding the producer key's 32-byte seed in hex");
+  app.add_option("--producer-seed-file", producer_seed_files,
+                 "file holding a producer key's 32-byte seed in hex (repeatable: one key each)");
+  app.add_option("--producer-seeds-file", producer_seeds_file,
+                 "file holding producer keys' seeds, 64 hex digits a line (blank lines and # comments skipped)");
+  app.add_flag("--log-finality", log_finality, "log each block as it becomes final, with its delay since its slot started");
   std::string listen;
   std::vector<std::string> peers;
   app.add_option("--listen", listen, "address:port for peer connections (port 0 picks a free one)");
@@ -127,14 +167,30 @@ int main(int argc, char** argv) {
   // A fresh dev chain starts at the next whole second, so that its first slot is a full one.
   if (dev && genesis_file.empty()) genesis->genesis_time = (wall_clock_ms() / 1000 + 1) * 1000;
   options.genesis = *genesis;
-  if (!producer_seed_file.empty()) {
-    auto text = read_file(producer_seed_file);
+  for (const auto& file : producer_seed_files) {
+    auto text = read_file(file);
     auto bytes = text ? core::from_hex(text->substr(0, 64)) : std::nullopt;
-    if (!bytes || bytes->size() != 32) return fail("the producer seed file must hold 64 hex digits");
-    options.producer_key = core::PrivateKey::from_seed(*core::Seed::from(*bytes));
-  } else if (dev) {
-    options.producer_key = chain::dev_key("producer");
+    if (!bytes || bytes->size() != 32) return fail("the producer seed file must hold 64 hex digits: " + file);
+    options.producer_keys.push_back(core::PrivateKey::from_seed(*core::Seed::from(*bytes)));
   }
+  if (!producer_seeds_file.empty()) {
+    auto text = read_file(producer_seeds_file);
+    if (!text) return fail("cannot read " + producer_seeds_file);
+    std::istringstream lines(*text);
+    std::string line;
+    for (int number = 1; std::getline(lines, line); ++number) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos || line[line.find_first_not_of(" \t\r")] == '#') continue;
+      auto key = key_from_hex(line);
+      if (!key)
+        return fail(producer_seeds_file + " line " + std::to_string(number) + ": a seed must be 64 hex digits");
+      options.producer_keys.push_back(*key);
+    }
+  }
+  for (size_t i = 0; i < options.producer_keys.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (options.producer_keys[i].public_key() == options.producer_keys[j].public_key())
+        return fail("producer key " + options.producer_keys[i].public_key().hex() + " is given twice");
+  if (options.producer_keys.empty() && dev) options.producer_keys.push_back(chain::dev_key("producer"));
   auto opened = consensus::Controller::open(std::move(options));
   if (!opened) return fail(opened.error().message);
   consensus::Controller& node = **opened;
@@ -173,13 +229,23 @@ int main(int argc, char** argv) {
   std::cout << std::endl;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  std::thread finality_logger;
+  if (log_finality) finality_logger = std::thread([&node] { finality_log_loop(node); });
   if (producer_ok) {
-    spdlog::info("producing a block every {} ms into {}", interval, data_dir);
-    if (auto why = node.voting_disabled_reason(); !why.empty()) spdlog::error("not voting: {}", why);
+    const auto keys = node.producer_keys();
+    if (keys.size() == 1)
+      spdlog::info("producing a block every {} ms into {}", interval, data_dir);
+    else
+      spdlog::info("producing with {} keys, a block every {} ms into {}", keys.size(), interval, data_dir);
+    for (const auto& [key, why] : node.voting_disabled_reasons()) {
+      if (keys.size() == 1) spdlog::error("not voting: {}", why);
+      else spdlog::error("key {} not voting: {}", key.hex(), why);
+    }
     production_loop(node, network.get());
   } else {
     while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  if (finality_logger.joinable()) finality_logger.join();
   if (network) network->stop();
   server.stop();
   spdlog::info("stopped at height {}", node.read([](const chain::Chain& c, const storage::BlockStore&) { return c.head().height; }));

@@ -88,6 +88,7 @@ NodeProcess::~NodeProcess() {
 
 void NodeProcess::start() {
   auto log = data_dir_.parent_path() / (data_dir_.filename().string() + ".out." + std::to_string(starts_++));
+  log_file_ = log;
   std::vector<std::string> argv{LINGJI_BIN_DIR "/lingjid", "--data-dir", data_dir_.string(), "--http", "127.0.0.1:0"};
   if (dev_) argv.insert(argv.begin() + 1, "--dev");
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());

@@ -40,6 +40,8 @@ class NodeProcess {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   // The peer port printed at start (with --listen), or 0.
   int peer_port() const { return peer_port_; }
+  // The file that receives the stdout of the current (or last) run.
+  const std::filesystem::path& log_file() const { return log_file_; }
   // GET/POST on the node's API; throws std::runtime_error if the node does not answer.
   Json get(const std::string& target) const;
   int post(const std::string& target, const std::string& body, Json* answer = nullptr) const;
@@ -61,6 +63,7 @@ class NodeProcess {
   int starts_ = 0;
   std::map<std::string, std::string> env_;
   std::optional<int> exit_code_;  // of a process that exited by itself
+  std::filesystem::path log_file_;
 };
 
 // lingji-relay (tests/relay) as a child process: links between nodes that a test can delay,
