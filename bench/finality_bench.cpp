@@ -50,7 +50,23 @@ Summary summarize(std::vector<int64_t> v) {
 
 }  // namespace
 
+namespace {
+int run(int argc, char** argv);
+}  // namespace
+
+// An exception (a node that stops answering) must still stop the nodes: their destructors run
+// only if it is caught.
 int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "finality_bench: %s\n", e.what());
+    return 1;
+  }
+}
+
+namespace {
+int run(int argc, char** argv) {
   CLI::App app{"finality_bench: time from a block's slot start to its finality, on real lingjid processes"};
   int producers = 21, nodes = 4, delay_ms = 0, blocks = 40;
   bool sync = false;
@@ -189,3 +205,4 @@ int main(int argc, char** argv) {
               static_cast<long long>(r.max), r.n);
   return 0;
 }
+}  // namespace

@@ -19,6 +19,7 @@
 #include "consensus/safety_store.h"
 
 #include "tests/functional/harness.h"
+#include "tests/functional/network_harness.h"
 #include "tests/functional/network_util.h"
 
 namespace lingji::functional {
@@ -33,16 +34,15 @@ struct Observed {
 
 class RelayedNet {
  public:
-  explicit RelayedNet(const TempDir& dir) : relay_(dir.path()) {
-    write_network_genesis(dir.path(), kNodes);
-    for (int i = 0; i < kNodes; ++i) {
-      std::vector<std::string> args{"--genesis", (dir.path() / "genesis.json").string(), "--producer-seed-file",
-                                    write_producer_seed(dir.path(), i).string(), "--listen", "127.0.0.1:0"};
-      // Node i dials each earlier node j through the link "jTi".
-      for (int j = 0; j < i; ++j)
-        args.insert(args.end(), {"--peer", "127.0.0.1:" + std::to_string(relay_.add_link(link(j, i), nodes_[j]->peer_port()))});
-      nodes_.push_back(std::make_unique<NodeProcess>(dir.path() / ("node" + std::to_string(i)), args, false));
-    }
+  // Four nodes with one key each; node i dials each earlier node j through the relay link "jTi".
+  explicit RelayedNet(const TempDir& dir)
+      : relay_(dir.path()),
+        net_(dir.path(), NetworkSpec{{1, 1, 1, 1},
+                                     [this](int from, int to, int port) {
+                                       return "127.0.0.1:" + std::to_string(relay_.add_link(link(to, from), port));
+                                     },
+                                     {}}) {
+    for (size_t i = 0; i < net_.size(); ++i) nodes_.push_back(&net_.node(i));
   }
   static std::string link(int a, int b) { return std::to_string(std::min(a, b)) + "T" + std::to_string(std::max(a, b)); }
   // Cuts every link between the two groups (loud: connections reset, redials refused).
@@ -129,7 +129,8 @@ class RelayedNet {
         if (group.count(a) != group.count(b)) relay_.command(mode + " " + link(a, b));
   }
   RelayProcess relay_;
-  std::vector<std::unique_ptr<NodeProcess>> nodes_;
+  TestNetwork net_;
+  std::vector<NodeProcess*> nodes_;
   std::map<uint64_t, std::string> final_ids_;
 };
 
