@@ -424,7 +424,7 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
       // Follow the highest quorum certificate; on equal certificates, the longer branch.
       const auto rank = [](const chain::BlockHeader& h) { return std::pair(h.justify.slot, h.height); };
       if (rank(block.header) <= rank(head)) return Accepted::kFork;
-      auto switched = switch_to(id, now);
+      auto switched = switch_to(id);
       if (!switched) return switched.error();
       if (!*switched) return Accepted::kFork;
     }
@@ -470,7 +470,7 @@ chain::Block Controller::pop_and_unstore() {
   return std::move(*popped);
 }
 
-core::Result<bool> Controller::switch_to(const core::Hash256& tip, core::TimeMs now) {
+core::Result<bool> Controller::switch_to(const core::Hash256& tip) {
   // The branch, from the tip down to the first block whose parent is on the followed branch.
   std::vector<chain::Block> branch;
   for (const chain::Block* b = fork_db_.find(tip); b; b = fork_db_.find(b->header.previous)) branch.push_back(*b);
@@ -502,17 +502,24 @@ core::Result<bool> Controller::switch_to(const core::Hash256& tip, core::TimeMs 
   std::fprintf(stderr, "lingjid: switched to the branch of block %llu (%s): popped %zu blocks, applied %zu\n",
                static_cast<unsigned long long>(branch.back().header.height), tip.hex().substr(0, 12).c_str(),
                popped.size(), branch.size());
-  // The blocks left behind may still win later; their transactions go back to the mempool.
   for (const auto& b : branch)
     for (const auto& tx : b.transactions) mempool_->remove(tx.id());
   after_head_change(branch.back());
   if (next_justify_ && !on_branch(next_justify_->claim.height, next_justify_->claim.block_id)) next_justify_.reset();
-  rebuild_pending(chain_->head().timestamp);
-  for (auto& b : popped) {
+  // The blocks left behind may still win later (they wait in the fork database); their
+  // transactions go back to the mempool ahead of the ones waiting there, which are younger: a
+  // sender's next sequences queue behind them, and the mempool is applied in its order.
+  std::vector<chain::SignedTransaction> requeue;
+  for (const auto& b : popped)
     for (const auto& tx : b.transactions)
-      if (!store_->find_transaction(tx.id())) (void)submit_locked(tx, now);
-    (void)fork_db_.add(std::move(b));
-  }
+      if (!store_->find_transaction(tx.id())) requeue.push_back(tx);
+  auto waiting = mempool_->all();
+  for (const auto& tx : waiting) mempool_->remove(tx.id());
+  for (auto* list : {&requeue, &waiting})
+    for (auto& tx : *list)
+      if (!mempool_->contains(tx.id())) mempool_->add(std::move(tx));
+  rebuild_pending(chain_->head().timestamp);  // drops (and records) what no longer applies
+  for (auto& b : popped) (void)fork_db_.add(std::move(b));
   return true;
 }
 

@@ -165,7 +165,7 @@ class Controller {
   chain::Block pop_and_unstore();
   // Follows the branch ending at `tip` (a fork database block) if it is allowed; true if it did.
   // Errors: a block of that branch is invalid (the branch is dropped, the head is unchanged).
-  core::Result<bool> switch_to(const core::Hash256& tip, core::TimeMs now);
+  core::Result<bool> switch_to(const core::Hash256& tip);
 
   mutable std::mutex mu_;
   std::unique_ptr<storage::BlockStore> store_;

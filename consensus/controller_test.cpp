@@ -364,6 +364,9 @@ TEST_F(FourProducersTest, APartitionedNodeSwitchesToTheMajorityBranchWhenItHeals
   EXPECT_GT(h3, h_before);
   EXPECT_NE(id3, id0);
   EXPECT_EQ(nodes[3]->transaction_status(tx.id()).state, TxState::kCommitted);
+  // The sender's next transfer waits in node 3's mempool behind the orphaned one.
+  auto tx2 = testing::make_transfer(g.chain_id(), dev_key("dev"), bob, Amount::ct(4), 1, kT0 + 3'600'000);
+  ASSERT_TRUE(nodes[3]->submit(tx2.bytes(), kT0 + 1000 * slot));
 
   // Heal: node 3 syncs the majority's blocks from its last final block on, as a peer would send them.
   const TimeMs heal = kT0 + 1000 * slot;
@@ -380,6 +383,7 @@ TEST_F(FourProducersTest, APartitionedNodeSwitchesToTheMajorityBranchWhenItHeals
   EXPECT_EQ(head_of(3), head_of(0));
   // The orphaned block's transaction waits again; the majority's store never saw it.
   EXPECT_EQ(nodes[3]->transaction_status(tx.id()).state, TxState::kPending);
+  EXPECT_EQ(nodes[3]->transaction_status(tx2.id()).state, TxState::kPending) << "requeued behind its predecessor";
   EXPECT_EQ(nodes[0]->transaction_status(tx.id()).state, TxState::kUnknown);
   // Node 3's old blocks reach the majority: kept aside, never followed.
   const auto majority_head = head_of(0);
@@ -398,6 +402,7 @@ TEST_F(FourProducersTest, APartitionedNodeSwitchesToTheMajorityBranchWhenItHeals
     EXPECT_EQ(head_of(i), head_of(0)) << "node " << i;
     EXPECT_GT(std::get<2>(head_of(i)), f0);
     EXPECT_EQ(nodes[i]->transaction_status(tx.id()).state, TxState::kCommitted) << "node " << i;
+    EXPECT_EQ(nodes[i]->transaction_status(tx2.id()).state, TxState::kCommitted) << "node " << i;
   }
 }
 
