@@ -8,7 +8,7 @@ const Bytes* StateOverlay::get(ByteView key) const {
   return it->second ? &*it->second : nullptr;
 }
 
-void StateOverlay::write(Bytes key, std::optional<Bytes> value) {
+void StateOverlay::write(StateKey key, std::optional<Bytes> value) {
   if (!journaling_) {
     writes_.insert_or_assign(std::move(key), std::move(value));
     return;
@@ -69,7 +69,7 @@ ChangeSet State::apply(const ChangeSet& changes, bool with_undo) {
 void State::for_each(ByteView prefix, const std::function<void(const Bytes&, const Bytes&)>& fn) const {
   for (auto it = kv_.lower_bound(prefix); it != kv_.end(); ++it) {
     if (it->first.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), it->first.begin())) break;
-    fn(it->first, it->second);
+    fn(it->first.bytes(), it->second);  // a copy: callers take const Bytes& (off the hot path)
   }
 }
 

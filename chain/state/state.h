@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "chain/state/merkle_tree.h"
+#include "chain/state/state_key.h"
 #include "core/bytes.h"
 #include "core/hash.h"
 
@@ -21,19 +22,6 @@ namespace lingji::chain {
 
 using core::Bytes;
 using core::ByteView;
-
-// Lexicographic byte order, usable with ByteView lookups (transparent comparator).
-struct BytesLess {
-  using is_transparent = void;
-  static bool less(ByteView a, ByteView b) {
-    size_t n = std::min(a.size(), b.size());
-    int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);  // memcmp may not see a null pointer
-    return c < 0 || (c == 0 && a.size() < b.size());
-  }
-  bool operator()(const Bytes& a, const Bytes& b) const { return less(a, b); }
-  bool operator()(const Bytes& a, ByteView b) const { return less(a, b); }
-  bool operator()(ByteView a, const Bytes& b) const { return less(a, b); }
-};
 
 // The key of a per-account record: a module's prefix byte || the account's 32-byte key.
 inline Bytes account_record_key(uint8_t prefix, const core::FixedBytes<32>& account) {
@@ -51,7 +39,7 @@ inline Bytes numbered_record_key(uint8_t prefix, uint64_t n) {
 }
 
 // A set of writes; nullopt erases the key.
-using ChangeSet = std::map<Bytes, std::optional<Bytes>, BytesLess>;
+using ChangeSet = std::map<StateKey, std::optional<Bytes>, BytesLess>;
 
 class StateReader {
  public:
@@ -69,8 +57,8 @@ class StateOverlay : public StateReader {
   StateOverlay(const StateOverlay&) = delete;
   StateOverlay& operator=(const StateOverlay&) = delete;
   const Bytes* get(ByteView key) const override;
-  void put(Bytes key, Bytes value) { write(std::move(key), std::move(value)); }
-  void erase(Bytes key) { write(std::move(key), std::nullopt); }
+  void put(StateKey key, Bytes value) { write(std::move(key), std::move(value)); }
+  void erase(StateKey key) { write(std::move(key), std::nullopt); }
   const ChangeSet& writes() const { return writes_; }
   // Requires: no savepoint open.
   ChangeSet take_writes() { return std::move(writes_); }
@@ -84,7 +72,7 @@ class StateOverlay : public StateReader {
   void rollback();
 
  private:
-  void write(Bytes key, std::optional<Bytes> value);
+  void write(StateKey key, std::optional<Bytes> value);
 
   const StateReader* base_;
   ChangeSet writes_;
@@ -110,7 +98,7 @@ class State : public StateReader {
   size_t size() const { return kv_.size(); }
 
  private:
-  std::map<Bytes, Bytes, BytesLess> kv_;
+  std::map<StateKey, Bytes, BytesLess> kv_;
   MerkleTree tree_;
 };
 

@@ -80,5 +80,49 @@ TEST(StateApply, UndoRestoresAndCanBeSkipped) {
   EXPECT_EQ(read(s, "k"), "v2");
 }
 
+// StateKey must order exactly like BytesLess over Bytes (the state's iteration order and the
+// encoded change sets depend on it) and keep keys longer than its inline buffer intact.
+TEST(StateKeyTest, OrdersLikeBytesAndKeepsLongKeys) {
+  std::vector<Bytes> keys = {{}, {0x00}, {0x00, 0x00}, {0x01}, {0x41}, {0x41, 0xFF}, {0xFF}};
+  Bytes inline_max(StateKey::kInline, 0x41), longer(StateKey::kInline + 1, 0x41), longest(200, 0x42);
+  longer.back() = 0x00;
+  keys.insert(keys.end(), {inline_max, longer, longest, numbered_record_key('P', 7), numbered_record_key('P', 256)});
+  for (const Bytes& a : keys) {
+    const StateKey ka(a);
+    EXPECT_EQ(ka.bytes(), a);
+    for (const Bytes& c : keys) {
+      const StateKey kc(c);
+      EXPECT_EQ(BytesLess{}(ka, kc), BytesLess{}(a, c)) << core::to_hex(a) << " < " << core::to_hex(c);
+      EXPECT_EQ(BytesLess{}(ka, ByteView(c)), BytesLess{}(a, c));
+      EXPECT_EQ(ka == kc, a == c);
+    }
+  }
+  StateKey moved(longest);
+  StateKey target(inline_max);
+  target = std::move(moved);
+  EXPECT_EQ(target.bytes(), longest);
+  StateKey copy(target);
+  target = StateKey(Bytes{0x01});
+  EXPECT_EQ(copy.bytes(), longest);
+  EXPECT_EQ(target.bytes(), Bytes{0x01});
+}
+
+// A State keyed by StateKey iterates in byte order, long keys included, and finds them by Bytes.
+TEST(StateKeyTest, StateIteratesInByteOrder) {
+  State s;
+  ChangeSet writes;
+  Bytes longest(100, 0x41);
+  writes.emplace(longest, b("long"));
+  writes.emplace(b("A"), b("short"));
+  writes.emplace(b("AA"), b("two"));
+  writes.emplace(b("B"), b("after"));
+  (void)s.apply(writes);
+  std::vector<Bytes> order;
+  s.for_each(b("A"), [&](const Bytes& k, const Bytes&) { order.push_back(k); });
+  EXPECT_EQ(order, (std::vector<Bytes>{b("A"), b("AA"), longest}));
+  ASSERT_NE(s.get(longest), nullptr);
+  EXPECT_EQ(*s.get(longest), b("long"));
+}
+
 }  // namespace
 }  // namespace lingji::chain
