@@ -87,6 +87,12 @@ class StateOverlay : public StateReader {
 
 class State : public StateReader {
  public:
+  State() = default;
+  State(const State& other);  // rebuilds the index: it points into the map it indexes
+  State& operator=(const State& other);
+  State(State&&) noexcept = default;  // map nodes move with the map, so the index stays valid
+  State& operator=(State&&) noexcept = default;
+
   const Bytes* get(ByteView key) const override;
   // Applies writes and returns the previous values of the written keys (the undo set), or an
   // empty set when with_undo is false (a block this node produced is never rolled back here).
@@ -98,7 +104,25 @@ class State : public StateReader {
   size_t size() const { return kv_.size(); }
 
  private:
-  std::map<StateKey, Bytes, BytesLess> kv_;
+  using Map = std::map<StateKey, Bytes, BytesLess>;
+  using Entry = Map::value_type;
+  // kv_'s lookup index: open addressing with linear probing over a power-of-two table kept at
+  // most half full; a slot holds a key's index hash and its map entry (map entries never move).
+  // A lookup costs one probe and one key comparison instead of a walk down ~log2(size) map nodes,
+  // a cache miss each (40 % of produce at 100,000 accounts). The index is only looked up, never
+  // iterated: iteration, hashing and storage all still go through kv_ in key order.
+  struct Slot {
+    uint64_t hash = 0;
+    Entry* entry = nullptr;
+  };
+  static uint64_t index_hash(ByteView key);
+  Entry* find_entry(ByteView key, uint64_t hash) const;
+  void index_insert(Entry* entry, uint64_t hash);
+  void index_erase(const Entry* entry, uint64_t hash);
+  void rebuild_index();
+
+  Map kv_;
+  std::vector<Slot> index_;
   MerkleTree tree_;
 };
 
