@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "chain/state/key_index.h"
 #include "chain/state/merkle_tree.h"
 #include "chain/state/state_key.h"
 #include "core/bytes.h"
@@ -61,7 +62,10 @@ class StateOverlay : public StateReader {
   void erase(StateKey key) { write(std::move(key), std::nullopt); }
   const ChangeSet& writes() const { return writes_; }
   // Requires: no savepoint open.
-  ChangeSet take_writes() { return std::move(writes_); }
+  ChangeSet take_writes() {
+    index_.clear();
+    return std::move(writes_);
+  }
 
   // A savepoint: the writes made after begin() are undone by rollback() or kept by commit().
   // One transaction's writes go straight into its block's overlay this way, instead of into a
@@ -76,8 +80,9 @@ class StateOverlay : public StateReader {
 
   const StateReader* base_;
   ChangeSet writes_;
+  KeyIndex<ChangeSet::value_type> index_;  // writes_'s lookup index (key_index.h)
   struct Prior {
-    ChangeSet::iterator entry;            // map iterators survive other inserts
+    ChangeSet::value_type* entry;         // map entries survive other inserts
     bool existed;                         // false: the savepoint added the entry; rollback erases it
     std::optional<Bytes> value;           // the entry's value before the write, if it existed
   };
@@ -105,24 +110,8 @@ class State : public StateReader {
 
  private:
   using Map = std::map<StateKey, Bytes, BytesLess>;
-  using Entry = Map::value_type;
-  // kv_'s lookup index: open addressing with linear probing over a power-of-two table kept at
-  // most half full; a slot holds a key's index hash and its map entry (map entries never move).
-  // A lookup costs one probe and one key comparison instead of a walk down ~log2(size) map nodes,
-  // a cache miss each (40 % of produce at 100,000 accounts). The index is only looked up, never
-  // iterated: iteration, hashing and storage all still go through kv_ in key order.
-  struct Slot {
-    uint64_t hash = 0;
-    Entry* entry = nullptr;
-  };
-  static uint64_t index_hash(ByteView key);
-  Entry* find_entry(ByteView key, uint64_t hash) const;
-  void index_insert(Entry* entry, uint64_t hash);
-  void index_erase(const Entry* entry, uint64_t hash);
-  void rebuild_index();
-
   Map kv_;
-  std::vector<Slot> index_;
+  KeyIndex<Map::value_type> index_;  // kv_'s lookup index (key_index.h)
   MerkleTree tree_;
 };
 

@@ -169,5 +169,32 @@ TEST(StateKeyTest, LookupIndexFollowsInsertsAndErases) {
   for (const auto& [k, v] : model) ASSERT_NE(copy.get(k), s.get(k));  // the copy indexes its own entries
 }
 
+// The overlay's lookup index through a rolled-back savepoint of many new keys (erases shift probe
+// runs) and a committed one: exactly the kept writes remain visible.
+TEST(StateKeyTest, OverlayIndexFollowsRollback) {
+  State base;
+  StateOverlay block(base);
+  for (uint64_t n = 0; n < 500; n += 2) block.put(numbered_record_key('K', n), b("kept"));
+  block.begin();
+  for (uint64_t n = 0; n < 500; ++n) block.put(numbered_record_key('K', n), b("rolled back"));
+  block.rollback();
+  block.begin();
+  block.erase(numbered_record_key('K', 0));
+  block.commit();
+  for (uint64_t n = 0; n < 500; ++n) {
+    const Bytes* v = block.get(numbered_record_key('K', n));
+    if (n % 2 == 1 || n == 0) {
+      EXPECT_EQ(v, nullptr) << n;
+    } else {
+      ASSERT_NE(v, nullptr) << n;
+      EXPECT_EQ(*v, b("kept"));
+    }
+  }
+  EXPECT_EQ(block.writes().size(), 250u);
+  ChangeSet taken = block.take_writes();
+  EXPECT_EQ(taken.size(), 250u);
+  EXPECT_EQ(block.get(numbered_record_key('K', 2)), nullptr);  // nothing left in the overlay
+}
+
 }  // namespace
 }  // namespace lingji::chain
