@@ -167,6 +167,7 @@ core::Result<Chain::Produced> Chain::produce_block(const std::vector<SignedTrans
   }
   StateOverlay block_state(state_);
   if (auto st = apply_consensus(h, out.block.justify_qc, block_state); !st) return st.error();
+  out.block.transactions.reserve(std::min<size_t>(candidates.size(), genesis_.params.max_block_transactions));
   for (const auto& tx : candidates) {
     if (out.block.transactions.size() >= genesis_.params.max_block_transactions) break;
     core::Status st = check_transaction(tx, chain_id_);

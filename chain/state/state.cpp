@@ -3,24 +3,21 @@
 namespace lingji::chain {
 
 const Bytes* StateOverlay::get(ByteView key) const {
-  auto it = writes_.find(key);
-  if (it == writes_.end()) return base_->get(key);
-  return it->second ? &*it->second : nullptr;
+  const ChangeSet::value_type* e = index_.find(key, key_index_hash(key));
+  if (e == nullptr) return base_->get(key);
+  return e->second ? &*e->second : nullptr;
 }
 
-void StateOverlay::write(Bytes key, std::optional<Bytes> value) {
-  if (!journaling_) {
-    writes_.insert_or_assign(std::move(key), std::move(value));
+void StateOverlay::write(StateKey key, std::optional<Bytes> value) {
+  const uint64_t hash = key_index_hash(key);
+  if (ChangeSet::value_type* e = index_.find(key, hash)) {
+    if (journaling_) journal_.push_back({e, true, std::move(e->second)});
+    e->second = std::move(value);
     return;
   }
-  auto it = writes_.lower_bound(key);
-  if (it != writes_.end() && !BytesLess::less(key, it->first)) {
-    journal_.push_back({it, true, std::move(it->second)});
-    it->second = std::move(value);
-  } else {
-    it = writes_.emplace_hint(it, std::move(key), std::move(value));
-    journal_.push_back({it, false, std::nullopt});
-  }
+  ChangeSet::value_type* e = &*writes_.emplace(std::move(key), std::move(value)).first;
+  index_.insert(writes_, e, hash);
+  if (journaling_) journal_.push_back({e, false, std::nullopt});
 }
 
 void StateOverlay::begin() {
@@ -36,31 +33,48 @@ void StateOverlay::commit() {
 void StateOverlay::rollback() {
   // Newest first, so a key written twice ends at its value from before the savepoint.
   for (auto p = journal_.rbegin(); p != journal_.rend(); ++p) {
-    if (p->existed) p->entry->second = std::move(p->value);
-    else writes_.erase(p->entry);
+    if (p->existed) {
+      p->entry->second = std::move(p->value);
+    } else {
+      index_.erase(p->entry, key_index_hash(p->entry->first));
+      writes_.erase(writes_.find(p->entry->first));
+    }
   }
   commit();
 }
 
+State::State(const State& other) : kv_(other.kv_), tree_(other.tree_) { index_.rebuild(kv_); }
+
+State& State::operator=(const State& other) {
+  if (this != &other) {
+    kv_ = other.kv_;
+    tree_ = other.tree_;
+    index_.rebuild(kv_);
+  }
+  return *this;
+}
+
 const Bytes* State::get(ByteView key) const {
-  auto it = kv_.find(key);
-  return it == kv_.end() ? nullptr : &it->second;
+  const Map::value_type* e = index_.find(key, key_index_hash(key));
+  return e == nullptr ? nullptr : &e->second;
 }
 
 ChangeSet State::apply(const ChangeSet& changes, bool with_undo) {
   ChangeSet undo;
   for (const auto& [key, value] : changes) {
-    auto it = kv_.find(key);
+    const uint64_t hash = key_index_hash(key);
+    Map::value_type* e = index_.find(key, hash);
     if (with_undo)  // changes is ordered, so each entry goes at the end; the old value is moved out
-      undo.emplace_hint(undo.end(), key, it == kv_.end() ? std::nullopt : std::optional<Bytes>(std::move(it->second)));
+      undo.emplace_hint(undo.end(), key, e == nullptr ? std::nullopt : std::optional<Bytes>(std::move(e->second)));
     core::Hash256 key_hash = core::blake2b_256(key);
     if (value) {
       tree_.put(key_hash, core::blake2b_256(*value));
-      if (it == kv_.end()) kv_.emplace(key, *value);
-      else it->second = *value;
-    } else if (it != kv_.end()) {
+      if (e == nullptr) index_.insert(kv_, &*kv_.emplace(key, *value).first, hash);
+      else e->second = *value;
+    } else if (e != nullptr) {
       tree_.erase(key_hash);
-      kv_.erase(it);
+      index_.erase(e, hash);
+      kv_.erase(kv_.find(key));
     }
   }
   return undo;
@@ -69,7 +83,7 @@ ChangeSet State::apply(const ChangeSet& changes, bool with_undo) {
 void State::for_each(ByteView prefix, const std::function<void(const Bytes&, const Bytes&)>& fn) const {
   for (auto it = kv_.lower_bound(prefix); it != kv_.end(); ++it) {
     if (it->first.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), it->first.begin())) break;
-    fn(it->first, it->second);
+    fn(it->first.bytes(), it->second);  // a copy: callers take const Bytes& (off the hot path)
   }
 }
 

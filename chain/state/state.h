@@ -13,7 +13,9 @@
 #include <optional>
 #include <vector>
 
+#include "chain/state/key_index.h"
 #include "chain/state/merkle_tree.h"
+#include "chain/state/state_key.h"
 #include "core/bytes.h"
 #include "core/hash.h"
 
@@ -21,19 +23,6 @@ namespace lingji::chain {
 
 using core::Bytes;
 using core::ByteView;
-
-// Lexicographic byte order, usable with ByteView lookups (transparent comparator).
-struct BytesLess {
-  using is_transparent = void;
-  static bool less(ByteView a, ByteView b) {
-    size_t n = std::min(a.size(), b.size());
-    int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);  // memcmp may not see a null pointer
-    return c < 0 || (c == 0 && a.size() < b.size());
-  }
-  bool operator()(const Bytes& a, const Bytes& b) const { return less(a, b); }
-  bool operator()(const Bytes& a, ByteView b) const { return less(a, b); }
-  bool operator()(ByteView a, const Bytes& b) const { return less(a, b); }
-};
 
 // The key of a per-account record: a module's prefix byte || the account's 32-byte key.
 inline Bytes account_record_key(uint8_t prefix, const core::FixedBytes<32>& account) {
@@ -51,7 +40,7 @@ inline Bytes numbered_record_key(uint8_t prefix, uint64_t n) {
 }
 
 // A set of writes; nullopt erases the key.
-using ChangeSet = std::map<Bytes, std::optional<Bytes>, BytesLess>;
+using ChangeSet = std::map<StateKey, std::optional<Bytes>, BytesLess>;
 
 class StateReader {
  public:
@@ -69,11 +58,14 @@ class StateOverlay : public StateReader {
   StateOverlay(const StateOverlay&) = delete;
   StateOverlay& operator=(const StateOverlay&) = delete;
   const Bytes* get(ByteView key) const override;
-  void put(Bytes key, Bytes value) { write(std::move(key), std::move(value)); }
-  void erase(Bytes key) { write(std::move(key), std::nullopt); }
+  void put(StateKey key, Bytes value) { write(std::move(key), std::move(value)); }
+  void erase(StateKey key) { write(std::move(key), std::nullopt); }
   const ChangeSet& writes() const { return writes_; }
   // Requires: no savepoint open.
-  ChangeSet take_writes() { return std::move(writes_); }
+  ChangeSet take_writes() {
+    index_.clear();
+    return std::move(writes_);
+  }
 
   // A savepoint: the writes made after begin() are undone by rollback() or kept by commit().
   // One transaction's writes go straight into its block's overlay this way, instead of into a
@@ -84,12 +76,13 @@ class StateOverlay : public StateReader {
   void rollback();
 
  private:
-  void write(Bytes key, std::optional<Bytes> value);
+  void write(StateKey key, std::optional<Bytes> value);
 
   const StateReader* base_;
   ChangeSet writes_;
+  KeyIndex<ChangeSet::value_type> index_;  // writes_'s lookup index (key_index.h)
   struct Prior {
-    ChangeSet::iterator entry;            // map iterators survive other inserts
+    ChangeSet::value_type* entry;         // map entries survive other inserts
     bool existed;                         // false: the savepoint added the entry; rollback erases it
     std::optional<Bytes> value;           // the entry's value before the write, if it existed
   };
@@ -99,6 +92,12 @@ class StateOverlay : public StateReader {
 
 class State : public StateReader {
  public:
+  State() = default;
+  State(const State& other);  // rebuilds the index: it points into the map it indexes
+  State& operator=(const State& other);
+  State(State&&) noexcept = default;  // map nodes move with the map, so the index stays valid
+  State& operator=(State&&) noexcept = default;
+
   const Bytes* get(ByteView key) const override;
   // Applies writes and returns the previous values of the written keys (the undo set), or an
   // empty set when with_undo is false (a block this node produced is never rolled back here).
@@ -110,7 +109,9 @@ class State : public StateReader {
   size_t size() const { return kv_.size(); }
 
  private:
-  std::map<Bytes, Bytes, BytesLess> kv_;
+  using Map = std::map<StateKey, Bytes, BytesLess>;
+  Map kv_;
+  KeyIndex<Map::value_type> index_;  // kv_'s lookup index (key_index.h)
   MerkleTree tree_;
 };
 
