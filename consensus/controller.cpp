@@ -77,8 +77,14 @@ core::Result<core::Hash256> Controller::submit(core::ByteView tx_bytes, core::Ti
   auto decoded = chain::SignedTransaction::decode(tx_bytes);
   if (!decoded) return decoded.error();
   const chain::SignedTransaction& tx = *decoded;
-  // Context-free checks and the signature run before taking the lock.
+  // Context-free checks and the signature run outside the lock; a transaction already known
+  // (gossip brings each one from every peer) is refused before its signature costs anything.
   if (auto st = chain::check_transaction(tx, chain_->chain_id()); !st) return st.error();
+  {
+    std::lock_guard lock(mu_);
+    if (mempool_->contains(tx.id()) || store_->find_transaction(tx.id()))
+      return chain_error(ErrorCode::kTxDuplicate, "transaction " + tx.id().hex() + " is already known");
+  }
   if (!tx.verify_signature())
     return chain_error(ErrorCode::kTxBadSignature, "signature does not match the sender's key");
   std::function<void(core::ByteView)> listener;
@@ -392,10 +398,24 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
   if (block.header.slot > current + 1)
     return chain_error(ErrorCode::kBlockBadSlot, "block of slot " + std::to_string(block.header.slot) +
                                                      " is ahead of the current slot " + std::to_string(current));
-  // Signatures outside the lock, on all cores.
+  // Signatures outside the lock, on all cores, except those of transactions byte for byte in
+  // the mempool, whose signature was checked at admission (the id covers the body only, so the
+  // whole bytes, signature included, are compared).
   if (!pool_) return core::make_error(storage::kStorageError, "node.no_pool", "no verification pool");
-  if (auto bad = pool_->verify(block.transactions))
-    return chain_error(ErrorCode::kTxBadSignature, "transaction " + std::to_string(*bad) + " has a bad signature");
+  std::vector<chain::SignedTransaction> unchecked;
+  std::vector<size_t> positions;
+  {
+    std::lock_guard lock(mu_);
+    for (size_t i = 0; i < block.transactions.size(); ++i)
+      if (const auto* known = mempool_->find(block.transactions[i].id());
+          !known || known->bytes() != block.transactions[i].bytes()) {
+        unchecked.push_back(block.transactions[i]);
+        positions.push_back(i);
+      }
+  }
+  if (auto bad = pool_->verify(unchecked))
+    return chain_error(ErrorCode::kTxBadSignature,
+                       "transaction " + std::to_string(positions[*bad]) + " has a bad signature");
   std::vector<chain::finality::SignedVote> votes;
   {
     std::lock_guard lock(mu_);
