@@ -22,6 +22,13 @@ std::filesystem::path temp_dir() {
   return p;
 }
 
+// The chain's whole state as store entries (what a node writes before block 1).
+std::vector<std::pair<Bytes, Bytes>> state_entries(const Chain& chain) {
+  std::vector<std::pair<Bytes, Bytes>> e;
+  chain.state().for_each({}, [&](const Bytes& k, const Bytes& v) { e.emplace_back(k, v); });
+  return e;
+}
+
 TEST(BlockStoreTest, CommittedBlocksSurviveReopen) {
   auto dir = temp_dir();
   Genesis g = testing::dev_genesis(kT0);
@@ -36,11 +43,7 @@ TEST(BlockStoreTest, CommittedBlocksSurviveReopen) {
     EXPECT_EQ((*store)->head_height(), 0u);
     EXPECT_FALSE((*store)->genesis_json());
     ASSERT_TRUE((*store)->put_genesis_json(genesis_to_json(g)));
-    ASSERT_TRUE((*store)->replace_state([&] {
-      std::vector<std::pair<Bytes, Bytes>> e;
-      chain.state().for_each({}, [&](const Bytes& k, const Bytes& v) { e.emplace_back(k, v); });
-      return e;
-    }()));
+    ASSERT_TRUE((*store)->replace_state(state_entries(chain)));
     for (uint64_t i = 0; i < 3; ++i) {
       auto tx = testing::make_transfer(chain.chain_id(), dev, bob, Amount::ct(2), i, kT0 + 60'000);
       tx_ids.push_back(tx.id());
@@ -87,11 +90,7 @@ TEST(BlockStoreTest, PopHeadRestoresTheParentAndPrunedBlocksStay) {
     auto store = BlockStore::open(dir, true);
     ASSERT_TRUE(store) << store.error().message;
     ASSERT_TRUE((*store)->put_genesis_json(genesis_to_json(g)));
-    ASSERT_TRUE((*store)->replace_state([&] {
-      std::vector<std::pair<Bytes, Bytes>> e;
-      chain.state().for_each({}, [&](const Bytes& k, const Bytes& v) { e.emplace_back(k, v); });
-      return e;
-    }()));
+    ASSERT_TRUE((*store)->replace_state(state_entries(chain)));
     for (uint64_t i = 0; i < 3; ++i) {
       auto tx = testing::make_transfer(chain.chain_id(), dev, bob, Amount::ct(2), i, kT0 + 60'000);
       tx_ids.push_back(tx.id());
