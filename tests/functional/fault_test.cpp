@@ -25,8 +25,6 @@
 namespace lingji::functional {
 namespace {
 
-constexpr int kNodes = 4;
-
 struct Observed {
   uint64_t lib = 0;
   uint64_t head = 0;
@@ -34,28 +32,30 @@ struct Observed {
 
 class RelayedNet {
  public:
-  // Four nodes with one key each; node i dials each earlier node j through the relay link "jTi".
-  explicit RelayedNet(const TempDir& dir)
+  // Nodes holding keys_per_node producer keys each (four nodes with one key by default); node i
+  // dials each earlier node j through the relay link "jTi".
+  explicit RelayedNet(const TempDir& dir, std::vector<int> keys_per_node = {1, 1, 1, 1})
       : relay_(dir.path()),
-        net_(dir.path(), NetworkSpec{{1, 1, 1, 1},
+        net_(dir.path(), NetworkSpec{std::move(keys_per_node),
                                      [this](int from, int to, int port) {
                                        return "127.0.0.1:" + std::to_string(relay_.add_link(link(to, from), port));
                                      },
                                      {}}) {
     for (size_t i = 0; i < net_.size(); ++i) nodes_.push_back(&net_.node(i));
   }
+  int size() const { return static_cast<int>(nodes_.size()); }
   static std::string link(int a, int b) { return std::to_string(std::min(a, b)) + "T" + std::to_string(std::max(a, b)); }
   // Cuts every link between the two groups (loud: connections reset, redials refused).
   void split(const std::set<int>& group) { set_links(group, "block"); }
   void heal() {
-    for (int a = 0; a < kNodes; ++a)
-      for (int b = a + 1; b < kNodes; ++b) relay_.command("unblock " + link(a, b));
+    for (int a = 0; a < size(); ++a)
+      for (int b = a + 1; b < size(); ++b) relay_.command("unblock " + link(a, b));
   }
   NodeProcess& node(int i) { return *nodes_[i]; }
   // Delays every link by ms each way, plus up to jitter_ms.
   void delay_all(int ms, int jitter_ms) {
-    for (int a = 0; a < kNodes; ++a)
-      for (int b = a + 1; b < kNodes; ++b)
+    for (int a = 0; a < size(); ++a)
+      for (int b = a + 1; b < size(); ++b)
         relay_.command("delay " + link(a, b) + " " + std::to_string(ms) + " " + std::to_string(jitter_ms));
   }
   // For window_ms, polls node 0 and returns, for each block that became final meanwhile, the
@@ -124,8 +124,8 @@ class RelayedNet {
 
  private:
   void set_links(const std::set<int>& group, const std::string& mode) {
-    for (int a = 0; a < kNodes; ++a)
-      for (int b = a + 1; b < kNodes; ++b)
+    for (int a = 0; a < size(); ++a)
+      for (int b = a + 1; b < size(); ++b)
         if (group.count(a) != group.count(b)) relay_.command(mode + " " + link(a, b));
   }
   RelayProcess relay_;
@@ -136,37 +136,56 @@ class RelayedNet {
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
+// Splits the network into `group` and the rest for 8 s, then heals it. If the group holds a
+// quorum it keeps finalizing while the rest, producing in its own slots, finalizes nothing made
+// during the split; otherwise no block made during the split becomes final anywhere. Then every
+// node converges within 20 s, and no block any node ever reported final was reverted.
+// With check_outside_produces, the other side must also have made a block of its own meanwhile.
+void split_and_heal(RelayedNet& net, const std::set<int>& group, bool group_has_quorum, const std::string& what,
+                    bool check_outside_produces = false) {
+  SCOPED_TRACE(what);
+  int outsider = 0;
+  while (group.count(outsider)) ++outsider;
+  net.split(group);
+  const int64_t split_at = RelayedNet::now_ms();
+  const auto at_split = net.observe();
+  for (int i = 0; i < 8; ++i, sleep_ms(1000)) (void)net.observe();
+  const auto during = net.observe();
+  if (group_has_quorum) {
+    EXPECT_GE(during[*group.begin()].lib, at_split[*group.begin()].lib + 3) << "the quorum side keeps finalizing";
+    if (check_outside_produces) {
+      EXPECT_GT(during[outsider].head, at_split[outsider].head) << "the other side produces in its slots";
+    }
+  }
+  // A block made before the split may still become final, with a certificate formed before it.
+  for (int i = 0; i < net.size(); ++i) {
+    if (!group_has_quorum || !group.count(i)) {
+      EXPECT_LT(net.final_block_time(i), split_at) << "node " << i << " finalized a block made without a quorum";
+    }
+  }
+  net.heal();
+  uint64_t top = 0;
+  for (const auto& o : during) top = std::max(top, o.lib);
+  net.wait_converged(top + 2, 20'000, "convergence after the split");
+  net.expect_no_final_block_reverted();
+}
+
 TEST(Partition, OnlyAQuorumFinalizesAndAllConvergeAfterHealing) {
   TempDir dir;
   RelayedNet net(dir);
   net.wait_converged(4, 30'000, "the connected network to finalize block 4");
+  split_and_heal(net, {0, 1, 2}, true, "3 of 4 against 1", /*check_outside_produces=*/true);
+  split_and_heal(net, {0, 1}, false, "2 against 2");
+}
 
-  // 3/1: the majority (a quorum, 3 of 4) finalizes; node 3 alone cannot. (A block produced
-  // before the split may still become final on its side, with a certificate formed before it.)
-  net.split({0, 1, 2});
-  const int64_t split_at = RelayedNet::now_ms();
-  auto at_split = net.observe();
-  for (int i = 0; i < 8; ++i, sleep_ms(1000)) (void)net.observe();
-  auto during = net.observe();
-  EXPECT_GE(during[0].lib, at_split[0].lib + 3) << "the majority keeps finalizing";
-  EXPECT_LT(net.final_block_time(3), split_at) << "the lone node finalizes nothing it made alone";
-  EXPECT_GT(during[3].head, at_split[3].head) << "the lone node produces in its slots";
-  net.heal();
-  net.wait_converged(during[0].lib + 2, 20'000, "convergence after the 3/1 split");
-  net.expect_no_final_block_reverted();
-
-  // 2/2: no side has a quorum, so no block produced during the split becomes final.
-  net.split({0, 1});
-  const int64_t split2_at = RelayedNet::now_ms();
-  for (int i = 0; i < 8; ++i, sleep_ms(1000)) (void)net.observe();
-  auto during2 = net.observe();
-  for (int i = 0; i < kNodes; ++i)
-    EXPECT_LT(net.final_block_time(i), split2_at) << "node " << i << " finalized a block made in a 2/2 split";
-  net.heal();
-  uint64_t top = 0;
-  for (const auto& o : during2) top = std::max(top, o.lib);
-  net.wait_converged(top + 2, 20'000, "convergence after the 2/2 split");
-  net.expect_no_final_block_reverted();
+// The same with the 101 producers of the whitepaper on 7 nodes: 68 keys (a quorum) against 33,
+// then 51 against 50.
+TEST(Partition, OneHundredOneProducersSplit68To33And51To50) {
+  TempDir dir;
+  RelayedNet net(dir, {17, 17, 17, 17, 11, 11, 11});
+  net.wait_converged(4, 60'000, "the connected network to finalize block 4");
+  split_and_heal(net, {0, 1, 2, 3}, true, "68 against 33");
+  split_and_heal(net, {0, 1, 2}, false, "51 against 50");
 }
 
 // Every link delayed by 50 ms each way: blocks are final within 3 s of their slot's start. Then
@@ -256,7 +275,7 @@ TEST(Kill, AProducerKilledAtAnyPointRejoinsAndNeverVotesTwice) {
     return now["blocks_produced"].get<uint64_t>() > before["blocks_produced"].get<uint64_t>() &&
            now["votes_cast"].get<uint64_t>() > before["votes_cast"].get<uint64_t>();
   }, "the restarted producer to produce and vote", 30'000);
-  for (int i = 0; i < kNodes; ++i)
+  for (int i = 0; i < net.size(); ++i)
     EXPECT_EQ(net.node(i).get("/v1/info")["equivocations_seen"].get<uint64_t>(), 0u) << "node " << i;
   net.expect_no_final_block_reverted();
 }
