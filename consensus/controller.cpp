@@ -402,18 +402,20 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
   // the mempool, whose signature was checked at admission (the id covers the body only, so the
   // whole bytes, signature included, are compared).
   if (!pool_) return core::make_error(storage::kStorageError, "node.no_pool", "no verification pool");
-  std::vector<chain::SignedTransaction> unchecked;
-  std::vector<size_t> positions;
+  std::vector<size_t> positions;  // of the transactions to check
   {
     std::lock_guard lock(mu_);
     for (size_t i = 0; i < block.transactions.size(); ++i)
       if (const auto* known = mempool_->find(block.transactions[i].id());
-          !known || known->bytes() != block.transactions[i].bytes()) {
-        unchecked.push_back(block.transactions[i]);
+          !known || known->bytes() != block.transactions[i].bytes())
         positions.push_back(i);
-      }
   }
-  if (auto bad = pool_->verify(unchecked))
+  // A synced block's transactions are all unknown: check them in place rather than copy them.
+  std::vector<chain::SignedTransaction> subset;
+  if (positions.size() < block.transactions.size())
+    for (size_t i : positions) subset.push_back(block.transactions[i]);
+  const bool all = positions.size() == block.transactions.size();
+  if (auto bad = pool_->verify(all ? block.transactions : subset))
     return chain_error(ErrorCode::kTxBadSignature,
                        "transaction " + std::to_string(positions[*bad]) + " has a bad signature");
   std::vector<chain::finality::SignedVote> votes;

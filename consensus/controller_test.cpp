@@ -194,6 +194,18 @@ TEST_F(ControllerTest, TwoVotesByOneKeyInOneSlotAreRecordedAsEquivocation) {
   EXPECT_EQ(evidence[0].a.voter, voter.public_key());
 }
 
+// A controller in dir for genesis g holding the given producer keys.
+std::unique_ptr<Controller> open_producer(const std::filesystem::path& dir, const Genesis& g,
+                                          std::vector<core::PrivateKey> keys) {
+  ControllerOptions o;
+  o.data_dir = dir;
+  o.genesis = g;
+  o.producer_keys = std::move(keys);
+  auto opened = Controller::open(std::move(o));
+  EXPECT_TRUE(opened) << opened.error().message;
+  return opened ? std::move(*opened) : nullptr;
+}
+
 TEST(ControllerVotingTest, PeersBlocksAndVotesMakeCertificatesAndFinality) {
   using namespace lingji::chain;
   Genesis g = testing::dev_genesis(kT0);
@@ -203,13 +215,8 @@ TEST(ControllerVotingTest, PeersBlocksAndVotesMakeCertificatesAndFinality) {
   std::unique_ptr<Controller> nodes[2];
   std::vector<finality::SignedVote> outbox[2];
   for (int i = 0; i < 2; ++i) {
-    ControllerOptions o;
-    o.data_dir = base / std::to_string(i);
-    o.genesis = g;
-    o.producer_keys = {dev_key("p" + std::to_string(i))};
-    auto opened = Controller::open(std::move(o));
-    ASSERT_TRUE(opened) << opened.error().message;
-    nodes[i] = std::move(*opened);
+    nodes[i] = open_producer(base / std::to_string(i), g, {dev_key("p" + std::to_string(i))});
+    ASSERT_TRUE(nodes[i]);
     nodes[i]->set_vote_listener([&outbox, i](const finality::SignedVote& v) { outbox[i].push_back(v); });
   }
   auto schedule_key = [&](uint64_t slot) {
@@ -270,13 +277,8 @@ class FourProducersTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(base);
     for (int i = 0; i < kNodes; ++i) {
-      ControllerOptions o;
-      o.data_dir = base / std::to_string(i);
-      o.genesis = g;
-      o.producer_keys = {dev_key("p" + std::to_string(i))};
-      auto opened = Controller::open(std::move(o));
-      ASSERT_TRUE(opened) << opened.error().message;
-      nodes[i] = std::move(*opened);
+      nodes[i] = open_producer(base / std::to_string(i), g, {dev_key("p" + std::to_string(i))});
+      ASSERT_TRUE(nodes[i]);
       nodes[i]->set_vote_listener([this, i](const finality::SignedVote& v) { outbox[i].push_back(v); });
     }
   }
@@ -463,13 +465,7 @@ TEST(ControllerVotingTest, SeveralKeysInOneNodeProduceInTheirSlotsAndEachVotes) 
   const auto base = std::filesystem::temp_directory_path() / ("lingji-ctl-multikey-" + std::to_string(::getpid()));
   std::filesystem::remove_all(base);
   auto open = [&](const std::filesystem::path& dir, std::vector<core::PrivateKey> keys) {
-    ControllerOptions o;
-    o.data_dir = dir;
-    o.genesis = g;
-    o.producer_keys = std::move(keys);
-    auto opened = Controller::open(std::move(o));
-    EXPECT_TRUE(opened) << opened.error().message;
-    return std::move(*opened);
+    return open_producer(dir, g, std::move(keys));
   };
   // p1 listed twice is kept once.
   auto many = open(base / "many", {dev_key("p0"), dev_key("p1"), dev_key("p2"), dev_key("p1")});

@@ -31,9 +31,7 @@ core::Result<BlockFinalityProof> BlockFinalityProof::decode(ByteView bytes) {
     if (!h) return chain_error(ErrorCode::kFinalityMalformed, "finality proof: " + h.error().message);
     p.headers.push_back(*h);
   }
-  ByteView rest;
-  if (!r.raw(r.remaining(), rest)) return chain_error(ErrorCode::kFinalityMalformed, "finality proof");
-  auto qc = QuorumCertificate::decode(rest);
+  auto qc = QuorumCertificate::decode_rest(r);  // checks size, order and trailing bytes
   if (!qc) return qc.error();
   p.qc_on_b = std::move(*qc);
   return p;

@@ -39,10 +39,7 @@ core::Result<FinalityProof> FinalityProof::decode(ByteView bytes) {
   core::Reader r(bytes);
   if (!p.a.read(r) || !p.b.read(r))
     return chain_error(ErrorCode::kFinalityMalformed, "finality proof: " + r.finish().error().message);
-  // The QC is the rest of the input: its own decoder checks size, order and trailing bytes.
-  ByteView rest;
-  if (!r.raw(r.remaining(), rest)) return chain_error(ErrorCode::kFinalityMalformed, "finality proof");
-  auto qc = QuorumCertificate::decode(rest);
+  auto qc = QuorumCertificate::decode_rest(r);  // checks size, order and trailing bytes
   if (!qc) return qc.error();
   p.qc_on_b = std::move(*qc);
   return p;

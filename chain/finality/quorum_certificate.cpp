@@ -81,6 +81,12 @@ bool QuorumCertificate::read(core::Reader& r) {
   return vote.read(r) && r.count(n, static_cast<uint32_t>(kMaxQcSigners)) && read_signers(r, n, *this);
 }
 
+core::Result<QuorumCertificate> QuorumCertificate::decode_rest(core::Reader& r) {
+  ByteView rest;
+  if (!r.raw(r.remaining(), rest)) return chain_error(ErrorCode::kFinalityMalformed, "QC: truncated");
+  return decode(rest);
+}
+
 core::Result<QuorumCertificate> QuorumCertificate::decode(ByteView bytes) {
   QuorumCertificate qc;
   core::Reader r(bytes);

@@ -40,6 +40,8 @@ struct QuorumCertificate {
   bool read(core::Reader& r);
   // Errors: finality.malformed, finality.too_many_signers, finality.non_canonical_signers.
   [[nodiscard]] static core::Result<QuorumCertificate> decode(ByteView bytes);
+  // The rest of r's input as one QC (for encodings that end with a QC). Errors: decode's.
+  [[nodiscard]] static core::Result<QuorumCertificate> decode_rest(core::Reader& r);
 
   // Ok iff the signers are canonical, each is in `set`, at least quorum(set.size()) signed, and
   // every signature is valid over vote_signing_bytes(chain_id, vote). Cheap checks run before any
