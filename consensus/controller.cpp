@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <future>
 
 #include "chain/chain_errors.h"
 #include "chain/executor.h"
@@ -641,39 +640,30 @@ core::Result<ReplayReport> replay(const std::filesystem::path& data_dir, unsigne
   VerifyPool pool(threads);
   ReplayReport report;
   const uint64_t head = (*store)->head_height();
-  // Pipelined: the signatures of block h+1 are checked on all cores while this thread applies
-  // block h, so replay runs near the verification limit instead of verify + apply in turn.
-  struct Loaded {
-    std::optional<chain::Block> block;
-    std::optional<size_t> bad_signature;
-  };
-  auto load_and_verify = [&](uint64_t h) {
-    Loaded l;
-    l.block = (*store)->block_at(h);
-    if (l.block) l.bad_signature = pool.verify(l.block->transactions);
-    return l;
-  };
-  std::future<Loaded> next;
-  if (head >= 1) next = std::async(std::launch::async, load_and_verify, 1);
+  // Pipelined: the pool's workers check block h+1's signatures while this thread applies block
+  // h, then this thread joins them (VerifyPool::start/finish), so replay runs near the
+  // verification limit with no more busy threads than cores.
+  std::optional<chain::Block> next;
+  if (head >= 1 && (next = (*store)->block_at(1))) pool.start(next->transactions);
   for (uint64_t h = 1; h <= head; ++h) {
-    Loaded cur = next.get();
-    if (h + 1 <= head) next = std::async(std::launch::async, load_and_verify, h + 1);
-    auto stop = [&](core::Error e) {
-      if (next.valid()) next.wait();
-      return e;
-    };
-    if (!cur.block)
-      return stop(core::make_error(storage::kStorageCorruption, "storage.corruption",
-                                   "block " + std::to_string(h) + " is missing or damaged"));
-    if (cur.bad_signature)
-      return stop(chain_error(ErrorCode::kTxBadSignature, "block " + std::to_string(h) + " transaction " +
-                                                              std::to_string(*cur.bad_signature) + ": bad signature"));
-    auto applied = chain.apply_block(*cur.block, /*signatures_verified=*/true);
-    if (!applied)
-      return stop(core::make_error(applied.error().code, applied.error().name,
-                                   "replay stopped at block " + std::to_string(h) + ": " + applied.error().message));
+    const std::optional<size_t> bad_signature = next ? pool.finish() : std::nullopt;
+    const std::optional<chain::Block> cur = std::move(next);
+    if (!cur)
+      return core::make_error(storage::kStorageCorruption, "storage.corruption",
+                              "block " + std::to_string(h) + " is missing or damaged");
+    if (bad_signature)
+      return chain_error(ErrorCode::kTxBadSignature, "block " + std::to_string(h) + " transaction " +
+                                                         std::to_string(*bad_signature) + ": bad signature");
+    next.reset();
+    if (h + 1 <= head && (next = (*store)->block_at(h + 1))) pool.start(next->transactions);
+    auto applied = chain.apply_block(*cur, /*signatures_verified=*/true);
+    if (!applied) {
+      if (next) (void)pool.finish();  // the workers must be done with `next` before it goes
+      return core::make_error(applied.error().code, applied.error().name,
+                              "replay stopped at block " + std::to_string(h) + ": " + applied.error().message);
+    }
     ++report.blocks;
-    report.transactions += cur.block->transactions.size();
+    report.transactions += cur->transactions.size();
   }
   if (auto st = (*store)->replace_state(state_entries(chain.state())); !st) return st.error();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -53,7 +53,7 @@ void VerifyPool::worker_loop() {
   }
 }
 
-std::optional<size_t> VerifyPool::verify(const std::vector<chain::SignedTransaction>& txs) {
+void VerifyPool::start(const std::vector<chain::SignedTransaction>& txs) {
   {
     std::lock_guard lock(mu_);
     batch_ = &txs;
@@ -62,13 +62,19 @@ std::optional<size_t> VerifyPool::verify(const std::vector<chain::SignedTransact
     ++generation_;
   }
   work_cv_.notify_all();
+}
+
+std::optional<size_t> VerifyPool::finish() {
   run_chunks();
+  const std::vector<chain::SignedTransaction>* txs = nullptr;
   {
     std::unique_lock lock(mu_);
-    done_cv_.wait(lock, [&] { return busy_ == 0 && next_ >= txs.size(); });
+    txs = batch_;
+    if (txs == nullptr) return std::nullopt;
+    done_cv_.wait(lock, [&] { return busy_ == 0 && next_ >= txs->size(); });
     batch_ = nullptr;
   }
-  for (size_t i = 0; i < txs.size(); ++i)
+  for (size_t i = 0; i < txs->size(); ++i)
     if (!ok_[i]) return i;
   return std::nullopt;
 }

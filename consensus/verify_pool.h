@@ -24,7 +24,18 @@ class VerifyPool {
 
   // Verifies every signature; returns the index of the first invalid one, or nullopt.
   // The calling thread works too. Safe to call from one thread at a time.
-  std::optional<size_t> verify(const std::vector<chain::SignedTransaction>& txs);
+  std::optional<size_t> verify(const std::vector<chain::SignedTransaction>& txs) {
+    start(txs);
+    return finish();
+  }
+
+  // The same in two halves, for a pipeline: start() hands txs to the workers and returns at
+  // once; the caller does other work (applies the previous block), then finish() joins in and
+  // returns verify()'s answer. So exactly `threads()` threads are busy throughout, where a
+  // verify() on a thread of its own beside the applying thread would oversubscribe the cores.
+  // txs must outlive finish(); every start() needs its finish() before the next start().
+  void start(const std::vector<chain::SignedTransaction>& txs);
+  std::optional<size_t> finish();
   unsigned threads() const { return static_cast<unsigned>(workers_.size()) + 1; }
 
  private:

@@ -97,21 +97,19 @@ core::Result<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem
   options.IncreaseParallelism(2);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kCfNames) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
-  // The id indexes are only ever read by whole 32-byte key: a hash-bucket memtable inserts the
-  // random ids of a block in O(1) each instead of a skip-list search (bench/pipeline_bench).
-  for (Cf c : {kBlockIds, kTxs}) {
-    auto& o = descriptors[c].options;
-    o.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(32));
-    o.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(1 << 18));
-  }
-  options.allow_concurrent_memtable_write = false;  // required by the hash-bucket memtable
+  // A block's transaction ids are inserted in id order, each search starting from the previous
+  // insert (the hint). A hash-bucket memtable inserted them in O(1) but its flush rebuilt a whole
+  // skip list of every id: it cost more on RocksDB's thread than it saved here.
+  descriptors[kTxs].options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+  options.allow_concurrent_memtable_write = false;  // required by the vector memtable below
   // Signatures, keys and ids do not compress: compressing them would only take CPU from the
   // verification threads. Block bodies (~1 MB at 5000 transactions) go to blob files, written
   // once at flush instead of rewritten by every compaction.
   for (auto& d : descriptors) d.options.compression = rocksdb::kNoCompression;
-  // State changes come sorted (ChangeSet order): with a per-module hint each insert starts from
-  // the previous one instead of searching the whole skip list.
-  descriptors[kState].options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
+  // The state is only ever read whole (at start), never by key: a vector memtable appends each
+  // change in O(1) and sorts once at flush, where a skip list paid a search of cache misses per
+  // write (about half of commit_block's CPU, bench/pipeline_bench).
+  descriptors[kState].options.memtable_factory.reset(new rocksdb::VectorRepFactory());
   descriptors[kBlocks].options.enable_blob_files = true;
   descriptors[kBlocks].options.min_blob_size = 4096;
   auto impl = std::make_unique<Impl>();
