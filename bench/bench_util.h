@@ -65,6 +65,28 @@ class Stopwatch {
   double cpu_start_;
 };
 
+// Wall and process CPU time added up over many short spans (SpanTimer): two measurements that
+// take turns see the same phases of a host whose speed drifts.
+struct SpanTotal {
+  double seconds = 0, cpu = 0;
+  double cores() const { return seconds > 0 ? cpu / seconds : 0; }
+};
+
+class SpanTimer {
+ public:
+  explicit SpanTimer(SpanTotal& total) : total_(total) {}
+  ~SpanTimer() {
+    total_.seconds += watch_.seconds();
+    total_.cpu += watch_.seconds() * watch_.cores();
+  }
+  SpanTimer(const SpanTimer&) = delete;
+  SpanTimer& operator=(const SpanTimer&) = delete;
+
+ private:
+  SpanTotal& total_;
+  Stopwatch watch_;
+};
+
 // Adds the time between construction and destruction to `total` (phase breakdowns).
 class ScopedTimer {
  public:

@@ -32,6 +32,8 @@ class Writer {
   Writer& bytes(ByteView v) { u32(static_cast<uint32_t>(v.size())); return raw(v); }
   Writer& string(std::string_view s) { return bytes(as_bytes(s)); }
 
+  Writer& reserve(size_t n) { out_.reserve(n); return *this; }  // when the size is known: no regrowth copies
+
   const Bytes& data() const { return out_; }
   Bytes take() { return std::move(out_); }
 

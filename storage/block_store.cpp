@@ -43,7 +43,10 @@ core::Bytes head_record(uint64_t h) {
 }  // namespace
 
 core::Bytes encode_change_set(const chain::ChangeSet& changes) {
+  size_t size = 4;
+  for (const auto& [key, value] : changes) size += 4 + key.size() + 1 + (value ? 4 + value->size() : 0);
   core::Writer w;
+  w.reserve(size);
   w.u32(static_cast<uint32_t>(changes.size()));
   for (const auto& [key, value] : changes) {
     w.bytes(key).u8(value ? 1 : 0);
@@ -144,8 +147,12 @@ core::Status BlockStore::put_genesis_json(const std::string& json) {
 core::Status BlockStore::commit_block(const chain::Block& block, const chain::ChangeSet& writes,
                                       const chain::ChangeSet& undo) {
   const uint64_t h = block.header.height;
-  rocksdb::WriteBatch batch;
   core::Bytes encoded = block.encode();
+  core::Bytes undo_bytes = encode_change_set(undo);
+  // The batch's buffer sized up front (~1.5 MB at 5000 transfers): no regrowth copies.
+  size_t batch_bytes = encoded.size() + undo_bytes.size() + 256 + block.transactions.size() * 64;
+  for (const auto& [key, value] : writes) batch_bytes += key.size() + (value ? value->size() : 0) + 16;
+  rocksdb::WriteBatch batch(batch_bytes);
   batch.Put(impl_->cf[kBlocks], height_key(h), slice(encoded));
   core::Hash256 id = block.header.id();
   batch.Put(impl_->cf[kBlockIds], slice(id.view()), height_key(h));
@@ -164,7 +171,6 @@ core::Status BlockStore::commit_block(const chain::Block& block, const chain::Ch
     if (value) batch.Put(impl_->cf[kState], slice(key), slice(*value));
     else batch.Delete(impl_->cf[kState], slice(key));
   }
-  core::Bytes undo_bytes = encode_change_set(undo);
   batch.Put(impl_->cf[kUndo], height_key(h), slice(undo_bytes));
   batch.Put(impl_->cf[kDefault], "head", slice(head_record(h)));
   auto s = impl_->db->Write(impl_->write_options, &batch);

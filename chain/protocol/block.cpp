@@ -51,9 +51,13 @@ core::Result<BlockHeader> BlockHeader::decode(ByteView bytes) {
 Hash256 BlockHeader::id() const { return core::blake2b_256(encode()); }
 
 Bytes Block::encode() const {
+  const Bytes head = header.encode();
+  const Bytes qc = justify_qc ? justify_qc->encode() : Bytes{};
+  size_t size = head.size() + core::Signature{}.view().size() + 1 + qc.size() + 4;
+  for (const auto& tx : transactions) size += 4 + tx.bytes().size();
   core::Writer w;
-  w.raw(header.encode()).fixed(signature).u8(justify_qc ? 1 : 0);
-  if (justify_qc) w.raw(justify_qc->encode());
+  w.reserve(size).raw(head).fixed(signature).u8(justify_qc ? 1 : 0);
+  if (justify_qc) w.raw(qc);
   w.u32(static_cast<uint32_t>(transactions.size()));
   for (const auto& tx : transactions) w.bytes(tx.bytes());
   return w.take();
