@@ -55,9 +55,10 @@ class Stopwatch {
   double seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
+  double cpu_seconds() const { return process_cpu_seconds() - cpu_start_; }
   double cores() const {
     double wall = seconds();
-    return wall > 0 ? (process_cpu_seconds() - cpu_start_) / wall : 0;
+    return wall > 0 ? cpu_seconds() / wall : 0;
   }
 
  private:
@@ -77,7 +78,7 @@ class SpanTimer {
   explicit SpanTimer(SpanTotal& total) : total_(total) {}
   ~SpanTimer() {
     total_.seconds += watch_.seconds();
-    total_.cpu += watch_.seconds() * watch_.cores();
+    total_.cpu += watch_.cpu_seconds();
   }
   SpanTimer(const SpanTimer&) = delete;
   SpanTimer& operator=(const SpanTimer&) = delete;

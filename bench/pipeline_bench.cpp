@@ -10,9 +10,10 @@
 //                  them (VerifyPool::start/finish: no more busy threads than cores);
 //   (a') the limit again, block by block in turns with (c), so that both see the same phases of
 //                  a host whose speed drifts;
-// and prints (c) as a percentage of (a) and of (a') (target >= 80%, judged against (a')). (b) and (c) each start from a fresh
-// Chain and a fresh store, written as a node data dir (genesis JSON + genesis state before
-// block 1, as Controller::open does), so `lingjid --replay --data-dir DIR/parallel` replays (c);
+// and prints (c) as a percentage of (a) and of (a') (target >= 80%, judged against (a')).
+// (b) and (c) each start from a fresh Chain and a fresh store, written as a node data dir
+// (genesis JSON + genesis state before block 1, as Controller::open does), so
+// `lingjid --replay --data-dir DIR/parallel` replays (c);
 // with --keep the genesis is also written to DIR/genesis.json.
 //
 // The genesis is the dev allocation with the community circulation (40%) split between K bench

@@ -53,7 +53,7 @@ Hash256 BlockHeader::id() const { return core::blake2b_256(encode()); }
 Bytes Block::encode() const {
   const Bytes head = header.encode();
   const Bytes qc = justify_qc ? justify_qc->encode() : Bytes{};
-  size_t size = head.size() + core::Signature{}.view().size() + 1 + qc.size() + 4;
+  size_t size = head.size() + signature.view().size() + 1 + qc.size() + 4;
   for (const auto& tx : transactions) size += 4 + tx.bytes().size();
   core::Writer w;
   w.reserve(size).raw(head).fixed(signature).u8(justify_qc ? 1 : 0);
