@@ -56,7 +56,7 @@ State& State::operator=(const State& other) {
 
 const Bytes* State::get(ByteView key) const {
   const Map::value_type* e = index_.find(key, key_index_hash(key));
-  return e == nullptr ? nullptr : &e->second;
+  return e == nullptr ? nullptr : &e->second.value;
 }
 
 ChangeSet State::apply(const ChangeSet& changes, bool with_undo) {
@@ -65,14 +65,18 @@ ChangeSet State::apply(const ChangeSet& changes, bool with_undo) {
     const uint64_t hash = key_index_hash(key);
     Map::value_type* e = index_.find(key, hash);
     if (with_undo)  // changes is ordered, so each entry goes at the end; the old value is moved out
-      undo.emplace_hint(undo.end(), key, e == nullptr ? std::nullopt : std::optional<Bytes>(std::move(e->second)));
-    core::Hash256 key_hash = core::blake2b_256(key);
+      undo.emplace_hint(undo.end(), key, e == nullptr ? std::nullopt : std::optional<Bytes>(std::move(e->second.value)));
     if (value) {
-      tree_.put(key_hash, core::blake2b_256(*value));
-      if (e == nullptr) index_.insert(kv_, &*kv_.emplace(key, *value).first, hash);
-      else e->second = *value;
+      if (e == nullptr) {
+        const core::Hash256 key_hash = core::blake2b_256(key);
+        tree_.put(key_hash, core::blake2b_256(*value));
+        index_.insert(kv_, &*kv_.emplace(key, Entry{*value, key_hash}).first, hash);
+      } else {
+        tree_.put(e->second.key_hash, core::blake2b_256(*value));
+        e->second.value = *value;
+      }
     } else if (e != nullptr) {
-      tree_.erase(key_hash);
+      tree_.erase(e->second.key_hash);
       index_.erase(e, hash);
       kv_.erase(kv_.find(key));
     }
@@ -83,7 +87,7 @@ ChangeSet State::apply(const ChangeSet& changes, bool with_undo) {
 void State::for_each(ByteView prefix, const std::function<void(const Bytes&, const Bytes&)>& fn) const {
   for (auto it = kv_.lower_bound(prefix); it != kv_.end(); ++it) {
     if (it->first.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), it->first.begin())) break;
-    fn(it->first.bytes(), it->second);  // a copy: callers take const Bytes& (off the hot path)
+    fn(it->first.bytes(), it->second.value);  // a copy: callers take const Bytes& (off the hot path)
   }
 }
 

@@ -109,7 +109,13 @@ class State : public StateReader {
   size_t size() const { return kv_.size(); }
 
  private:
-  using Map = std::map<StateKey, Bytes, BytesLess>;
+  // A value and its key's BLAKE2b (the key's path in tree_), hashed once when the key is first
+  // written rather than at every write: most writes update an existing account.
+  struct Entry {
+    Bytes value;
+    core::Hash256 key_hash;
+  };
+  using Map = std::map<StateKey, Entry, BytesLess>;
   Map kv_;
   KeyIndex<Map::value_type> index_;  // kv_'s lookup index (key_index.h)
   MerkleTree tree_;
