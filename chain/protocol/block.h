@@ -75,6 +75,9 @@ struct Block {
 // Block::verify_signature checks; DoubleBlockEvidence checks headers alone).
 [[nodiscard]] bool verify_header_signature(const Hash256& chain_id, const BlockHeader& header, const Signature& signature);
 
+// Binary Merkle root of the transactions in block order: leaf BLAKE2b(0x00 || id || signature)
+// (the id is BLAKE2b of the body, so the leaf binds every byte), node BLAKE2b(0x01 || left ||
+// right), an odd last node carried up unchanged; 32 zero bytes for no transactions.
 Hash256 transactions_root(const std::vector<SignedTransaction>& txs);
 
 }  // namespace lingji::chain

@@ -316,6 +316,29 @@ TEST(TransactionSignatureTest, IdDoesNotDependOnTheSignature) {
   EXPECT_EQ(r->id(), tx.id());
 }
 
+// The id leaves the signature out, so the transaction root's leaf must add it: a block whose
+// transaction carries other signature bytes (same id) has another root.
+TEST(BlockEncodingTest, TransactionRootBindsEveryByteOfEachTransaction) {
+  SignedTransaction tx = SignedTransaction::sign(body_with({Transfer{kAlice, Amount::ct(3), "x"}}), dev_key("dev"));
+  SignedTransaction tx2 = SignedTransaction::sign(body_with({Transfer{kAlice, Amount::ct(4), "y"}}), dev_key("dev"));
+  const Hash256 root = transactions_root({tx, tx2});
+  EXPECT_NE(root, transactions_root({tx2, tx}));
+  EXPECT_NE(root, transactions_root({tx}));
+  for (size_t i = 0; i < tx.bytes().size(); i += 5) {
+    Bytes changed = tx.bytes();
+    changed[i] ^= 0x01;
+    auto r = SignedTransaction::decode(changed);
+    if (!r) continue;
+    EXPECT_NE(transactions_root({*r, tx2}), root) << "byte " << i;
+  }
+  // One leaf: BLAKE2b(0x00 || id || signature).
+  Bytes leaf{0x00};
+  leaf.insert(leaf.end(), tx.id().bytes.begin(), tx.id().bytes.end());
+  leaf.insert(leaf.end(), tx.signature().bytes.begin(), tx.signature().bytes.end());
+  EXPECT_EQ(transactions_root({tx}), core::blake2b_256(leaf));
+  EXPECT_EQ(transactions_root({}), Hash256{});
+}
+
 TEST(TransactionSignatureTest, AnyChangeBreaksTheSignature) {
   SignedTransaction tx = SignedTransaction::sign(body_with({Transfer{kAlice, Amount::ct(3), "x"}}), dev_key("dev"));
   const size_t body_size = tx.bytes().size() - 64;
