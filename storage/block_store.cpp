@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "core/codec.h"
+#include "storage/block_files.h"
 
 namespace lingji::storage {
 namespace {
@@ -23,6 +24,9 @@ std::string height_key(uint64_t h) {
 }
 
 rocksdb::Slice slice(core::ByteView v) { return {reinterpret_cast<const char*>(v.data()), v.size()}; }
+
+// "2": block bodies in block files (block_files.h), their locations in the blocks column family.
+const std::string kStoreFormat = "2";
 
 core::Error io_error(const rocksdb::Status& s) {
   return core::make_error(kStorageError, "storage.io_error", "RocksDB: " + s.ToString());
@@ -72,6 +76,7 @@ std::optional<chain::ChangeSet> decode_change_set(core::ByteView bytes) {
 }
 
 struct BlockStore::Impl {
+  std::unique_ptr<BlockFiles> files;  // block bodies; the blocks column family holds their locations
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> cf;
   rocksdb::WriteOptions write_options;
@@ -85,6 +90,14 @@ struct BlockStore::Impl {
     std::string v;
     if (!db->Get(rocksdb::ReadOptions(), cf[c], key, &v).ok()) return std::nullopt;
     return v;
+  }
+  // The block at height in the block files: `length` bytes from its start, or all of it.
+  std::optional<core::Bytes> block_bytes(uint64_t height, std::optional<uint64_t> length = std::nullopt) const {
+    auto v = get(kBlocks, height_key(height));
+    if (!v) return std::nullopt;
+    auto loc = BlockFileLocation::decode(core::as_bytes(*v));
+    if (!loc) return std::nullopt;
+    return files->read(*loc, 0, length);
   }
 };
 
@@ -106,16 +119,16 @@ core::Result<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem
   descriptors[kTxs].options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
   options.allow_concurrent_memtable_write = false;  // required by the vector memtable below
   // Signatures, keys and ids do not compress: compressing them would only take CPU from the
-  // verification threads. Block bodies (~1 MB at 5000 transactions) go to blob files, written
-  // once at flush instead of rewritten by every compaction.
+  // verification threads.
   for (auto& d : descriptors) d.options.compression = rocksdb::kNoCompression;
   // The state is only ever read whole (at start), never by key: a vector memtable appends each
   // change in O(1) and sorts once at flush, where a skip list paid a search of cache misses per
   // write (about half of commit_block's CPU, bench/pipeline_bench).
   descriptors[kState].options.memtable_factory.reset(new rocksdb::VectorRepFactory());
-  descriptors[kBlocks].options.enable_blob_files = true;
-  descriptors[kBlocks].options.min_blob_size = 4096;
   auto impl = std::make_unique<Impl>();
+  auto files = BlockFiles::open(dir / "blocks");
+  if (!files) return files.error();
+  impl->files = std::move(*files);
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, (dir / "chain.rocksdb").string(), descriptors, &impl->cf, &raw);
   if (!s.ok()) return io_error(s);
@@ -127,6 +140,17 @@ core::Result<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem
     if (!r.u64(h) || !r.finish())
       return core::make_error(kStorageCorruption, "storage.corruption", "head record is damaged");
     impl->head = h;
+  }
+  // Stores from before the block files kept whole blocks in the blocks column family.
+  const auto format = impl->get(kDefault, "format");
+  if (format ? *format != kStoreFormat : impl->head > 0)
+    return core::make_error(kStorageCorruption, "storage.corruption",
+                            "the data directory was written by an incompatible version of lingjid (store format " +
+                                (format ? *format : std::string("1")) + ", this version reads " + kStoreFormat +
+                                "); start with a new --data-dir");
+  if (!format) {
+    if (auto st = impl->db->Put(rocksdb::WriteOptions(), impl->cf[kDefault], "format", kStoreFormat); !st.ok())
+      return io_error(st);
   }
   std::unique_ptr<rocksdb::Iterator> first(impl->db->NewIterator(rocksdb::ReadOptions(), impl->cf[kUndo]));
   first->SeekToFirst();
@@ -147,13 +171,16 @@ core::Status BlockStore::put_genesis_json(const std::string& json) {
 core::Status BlockStore::commit_block(const chain::Block& block, const chain::ChangeSet& writes,
                                       const chain::ChangeSet& undo) {
   const uint64_t h = block.header.height;
-  core::Bytes encoded = block.encode();
+  // The body first, synced with the batch's own setting: once the batch below lands, the
+  // location it holds must point at complete bytes.
+  auto loc = impl_->files->append(block.encode(), impl_->write_options.sync);
+  if (!loc) return loc.error();
   core::Bytes undo_bytes = encode_change_set(undo);
-  // The batch's buffer sized up front (~1.5 MB at 5000 transfers): no regrowth copies.
-  size_t batch_bytes = encoded.size() + undo_bytes.size() + 256 + block.transactions.size() * 64;
+  // The batch's buffer sized up front: no regrowth copies.
+  size_t batch_bytes = undo_bytes.size() + 256 + block.transactions.size() * 64;
   for (const auto& [key, value] : writes) batch_bytes += key.size() + (value ? value->size() : 0) + 16;
   rocksdb::WriteBatch batch(batch_bytes);
-  batch.Put(impl_->cf[kBlocks], height_key(h), slice(encoded));
+  batch.Put(impl_->cf[kBlocks], height_key(h), slice(loc->encode()));
   core::Hash256 id = block.header.id();
   batch.Put(impl_->cf[kBlockIds], slice(id.view()), height_key(h));
   // Index entries in id order: random 32-byte keys inserted in order cost the memtable's skip
@@ -225,11 +252,7 @@ core::Status BlockStore::prune_undo(uint64_t final_height) {
 
 uint64_t BlockStore::head_height() const { return impl_->head; }
 
-std::optional<core::Bytes> BlockStore::block_bytes_at(uint64_t height) const {
-  auto v = impl_->get(kBlocks, height_key(height));
-  if (!v) return std::nullopt;
-  return core::Bytes(v->begin(), v->end());
-}
+std::optional<core::Bytes> BlockStore::block_bytes_at(uint64_t height) const { return impl_->block_bytes(height); }
 
 std::optional<chain::Block> BlockStore::block_at(uint64_t height) const {
   auto bytes = block_bytes_at(height);
@@ -258,17 +281,17 @@ std::optional<TxLocation> BlockStore::find_transaction(const core::Hash256& tx_i
 
 // The header is a fixed-size prefix of the stored block (chain/protocol/block.h).
 std::optional<chain::BlockHeader> BlockStore::header_at(uint64_t height) const {
-  auto v = impl_->get(kBlocks, height_key(height));
-  if (!v || v->size() < chain::BlockHeader::kEncodedBytes) return std::nullopt;
-  auto h = chain::BlockHeader::decode(core::as_bytes(std::string_view(*v).substr(0, chain::BlockHeader::kEncodedBytes)));
+  auto v = impl_->block_bytes(height, chain::BlockHeader::kEncodedBytes);
+  if (!v) return std::nullopt;
+  auto h = chain::BlockHeader::decode(*v);
   if (!h) return std::nullopt;
   return *h;
 }
 
 std::optional<chain::SignedTransaction> BlockStore::transaction_at(const TxLocation& loc) const {
-  auto v = impl_->get(kBlocks, height_key(loc.height));
+  auto v = impl_->block_bytes(loc.height);
   if (!v) return std::nullopt;
-  return chain::Block::transaction_in(core::as_bytes(*v), loc.index);
+  return chain::Block::transaction_in(*v, loc.index);
 }
 
 std::vector<std::pair<core::Bytes, core::Bytes>> BlockStore::load_state() const {

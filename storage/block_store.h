@@ -2,15 +2,18 @@
 //
 // Column families and their records (heights are u64 big-endian so keys sort by height):
 //   default    "genesis" -> genesis JSON text; "head" -> height:u64 (the last committed block)
-//   blocks     height -> block (canonical encoding, chain/protocol/block.h)
+//   blocks     height -> where the block's bytes (canonical encoding, chain/protocol/block.h)
+//              lie in the block files, DIR/blocks/blkNNNNN.dat (block_files.h)
 //   block_ids  block id -> height
 //   txs        transaction id -> height:u64 index:u32
 //   state      state key -> value (chain/state/state.h), the state after the head block
 //   undo       height -> the previous values of the keys that block wrote (encode_change_set),
 //              kept until the block is final so that a branch switch can pop it
-// commit_block() writes a block, its indexes, its state changes and the new head in one
-// WriteBatch, so after a crash at any moment the store holds either all of a block or none of
-// it. With sync_writes the batch is fsynced before commit_block() returns (survives power loss);
+//   default    "format" -> "2" (block bodies in block files); older stores are refused at open
+// commit_block() appends the block's bytes to the block files, then writes its location, its
+// indexes, its state changes and the new head in one WriteBatch, so after a crash at any moment
+// the store holds either all of a block or none of it (bytes written but never committed are
+// dead space nothing points at). With sync_writes the batch is fsynced before commit_block() returns (survives power loss);
 // without it, it survives a killed process but not a lost machine.
 #pragma once
 
@@ -24,11 +27,9 @@
 #include "chain/protocol/block.h"
 #include "chain/state/state.h"
 #include "core/result.h"
+#include "storage/storage_errors.h"
 
 namespace lingji::storage {
-
-inline constexpr int kStorageError = 3001;      // storage.io_error
-inline constexpr int kStorageCorruption = 3002; // storage.corruption
 
 struct TxLocation {
   uint64_t height;

@@ -2,6 +2,7 @@
 #include "storage/block_store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 #include <unistd.h>
 
 #include "chain/chain_test_util.h"
@@ -121,6 +122,47 @@ TEST(BlockStoreTest, PopHeadRestoresTheParentAndPrunedBlocksStay) {
   ASSERT_FALSE(final_pop);
   EXPECT_EQ(final_pop.error().name, "storage.corruption");
   EXPECT_EQ(s.head_height(), 1u);
+  // Popped blocks' bytes stay behind in the block files as dead space; a block committed at a
+  // popped height is read back as itself, never as the one it replaced.
+  Chain branch(g);
+  ASSERT_TRUE(branch.restore(s.load_state(), s.block_at(1)->header));
+  auto tx = testing::make_transfer(branch.chain_id(), dev, bob, Amount::ct(5), 1, kT0 + 60'000);
+  auto p = produce_at(branch, {tx}, kT0 + 2500, producer);
+  ASSERT_TRUE(s.commit_block(p.block, p.changes.writes, p.changes.undo));
+  ASSERT_NE(p.block.header.id(), block_ids[1]);
+  EXPECT_EQ(s.block_at(2)->header.id(), p.block.header.id());
+  EXPECT_EQ(s.header_at(2)->id(), p.block.header.id());
+  EXPECT_EQ(s.transaction_at(*s.find_transaction(tx.id()))->id(), tx.id());
+  std::filesystem::remove_all(dir);
+}
+
+// A store from before the block files (whole blocks in RocksDB, no "format" record) is refused
+// with a clear error instead of having its block records read as locations.
+TEST(BlockStoreTest, AStoreOfAnOlderFormatIsRefused) {
+  auto dir = temp_dir();
+  Genesis g = testing::dev_genesis(kT0);
+  Chain chain(g);
+  {
+    auto store = BlockStore::open(dir, true);
+    ASSERT_TRUE(store);
+    auto p = produce_at(chain, {}, kT0 + 1000, dev_key("producer"));
+    ASSERT_TRUE((*store)->commit_block(p.block, p.changes.writes, p.changes.undo));
+  }
+  {
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    for (const char* name : {"default", "blocks", "block_ids", "txs", "state", "undo"})
+      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (dir / "chain.rocksdb").string(), cfs, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[0], "format").ok());
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  }
+  auto store = BlockStore::open(dir, true);
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().name, "storage.corruption");
+  EXPECT_NE(store.error().message.find("start with a new --data-dir"), std::string::npos) << store.error().message;
   std::filesystem::remove_all(dir);
 }
 
