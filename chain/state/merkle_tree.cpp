@@ -21,12 +21,16 @@ unsigned nibble_at(const Hash256& key, unsigned depth) {
   return (depth & 1) ? (b & 0x0F) : (b >> 4);
 }
 
-Hash256 leaf_hash(const Hash256& key, const Hash256& value) {
-  uint8_t buf[1 + 32 + 32];
+Hash256 leaf_hash(const Hash256& key, core::ByteView value) {
+  uint8_t buf[1 + 32 + 95];  // one BLAKE2b block: values up to 95 bytes hash in one call
+  if (value.size() > sizeof buf - 33) {
+    static constexpr uint8_t kLeaf = 0x00;
+    return core::Blake2b().update({&kLeaf, 1}).update(key.view()).update(value).finish();
+  }
   buf[0] = 0x00;
   std::memcpy(buf + 1, key.bytes.data(), 32);
-  std::memcpy(buf + 33, value.bytes.data(), 32);
-  return core::blake2b_256({buf, sizeof buf});
+  if (!value.empty()) std::memcpy(buf + 33, value.data(), value.size());
+  return core::blake2b_256({buf, 33 + value.size()});
 }
 
 // Builds the internal-node preimage: 0x01 || bitmap:u16le || child hashes in nibble order.
@@ -50,8 +54,8 @@ Hash256 internal_hash(uint16_t bitmap, ChildHash&& child_hash) {
 
 MerkleTree::MerkleTree() { core::ensure_sodium(); }
 
-MerkleTree::Ref MerkleTree::new_leaf(const Hash256& key, const Hash256& value) {
-  Leaf leaf{key, value, Hash256{}, true};
+MerkleTree::Ref MerkleTree::new_leaf(const Hash256& key, const Hash256& hash) {
+  Leaf leaf{key, hash};
   if (!free_leaves_.empty()) {
     const Ref r = free_leaves_.back();
     free_leaves_.pop_back();
@@ -92,7 +96,8 @@ void MerkleTree::set_slot(Ref parent, unsigned nibble, Ref r) {
   node.bitmap = (r == kEmpty) ? (node.bitmap & ~bit) : (node.bitmap | bit);
 }
 
-void MerkleTree::put(const Hash256& key, const Hash256& value) {
+void MerkleTree::put(const Hash256& key, core::ByteView value) {
+  const Hash256 hash = leaf_hash(key, value);
   Ref path[kMaxInternalDepth];  // internal nodes passed, root first
   unsigned n = 0;
   Ref parent = kEmpty;
@@ -107,14 +112,13 @@ void MerkleTree::put(const Hash256& key, const Hash256& value) {
   const unsigned depth = n;  // depth of the slot cur occupies
 
   if (cur == kEmpty) {
-    set_slot(parent, parent_nibble, new_leaf(key, value));
+    set_slot(parent, parent_nibble, new_leaf(key, hash));
     ++size_;
   } else {
     Leaf& leaf = leaves_[leaf_index(cur)];
     if (leaf.key == key) {
-      if (leaf.value == value) return;  // no change: keep the cached hashes
-      leaf.value = value;
-      leaf.dirty = true;
+      if (leaf.hash == hash) return;  // no change: keep the cached hashes
+      leaf.hash = hash;
     } else {
       // Two keys now share the prefix of this slot: push both down to where they diverge,
       // through a chain of single-child internal nodes (canonical: one per shared prefix).
@@ -122,7 +126,7 @@ void MerkleTree::put(const Hash256& key, const Hash256& value) {
       while (nibble_at(leaf.key, diverge) == nibble_at(key, diverge)) ++diverge;
       const unsigned old_nibble = nibble_at(leaf.key, diverge);
       // `leaf` may dangle after the allocations below; it is not used again.
-      const Ref new_ref = new_leaf(key, value);
+      const Ref new_ref = new_leaf(key, hash);
       Ref below = new_internal();
       set_slot(below, old_nibble, cur);
       set_slot(below, nibble_at(key, diverge), new_ref);
@@ -180,14 +184,7 @@ bool MerkleTree::erase(const Hash256& key) {
 }
 
 const Hash256& MerkleTree::rehash(Ref r) {
-  if (is_leaf(r)) {
-    Leaf& leaf = leaves_[leaf_index(r)];
-    if (leaf.dirty) {
-      leaf.hash = leaf_hash(leaf.key, leaf.value);
-      leaf.dirty = false;
-    }
-    return leaf.hash;
-  }
+  if (is_leaf(r)) return leaves_[leaf_index(r)].hash;
   // rehash() never allocates, so this reference stays valid across the recursion.
   Internal& node = internals_[r];
   if (node.dirty) {
@@ -230,12 +227,12 @@ std::optional<MerkleProof> MerkleTree::prove(const Hash256& key) {
   return proof;
 }
 
-bool verify_inclusion(const Hash256& root, const Hash256& key_hash, const Hash256& value_hash,
+bool verify_inclusion(const Hash256& root, const Hash256& key_hash, core::ByteView value,
                       const MerkleProof& proof) {
   core::ensure_sodium();
   const size_t n = proof.levels.size();
   if (n > kMaxInternalDepth) return false;
-  Hash256 h = leaf_hash(key_hash, value_hash);
+  Hash256 h = leaf_hash(key_hash, value);
   for (size_t i = 0; i < n; ++i) {
     const MerkleProofLevel& level = proof.levels[i];
     const unsigned depth = static_cast<unsigned>(n - 1 - i);

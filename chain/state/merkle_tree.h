@@ -1,5 +1,5 @@
 // merkle_tree.h: the authenticated state. A radix-16, path-compressed sparse Merkle tree over
-// (key_hash -> value_hash) pairs, kept in memory and rehashed incrementally.
+// (key_hash -> value) pairs, kept in memory and rehashed incrementally.
 //
 // Canonical shape: the root depends only on the current set of pairs, never on the order of
 // puts and erases. Every node of a consensus replica must agree on it.
@@ -11,12 +11,15 @@
 //
 // Hashes (domain-separated, so a leaf preimage can never be read as an internal node's):
 //   empty tree := 32 zero bytes
-//   leaf       := BLAKE2b-256(0x00 || key_hash || value_hash)
+//   leaf       := BLAKE2b-256(0x00 || key_hash || value)
+//                 the value's own bytes: a record of up to 95 bytes (an account is 16) costs one
+//                 compression, where hashing the value first and then the pair cost two
 //   internal   := BLAKE2b-256(0x01 || bitmap:u16le || child_hash[popcount(bitmap)])
 //                 bit i of bitmap set iff child nibble i is present; child hashes in nibble order
 //   root       := hash of the node at depth 0 (the leaf itself when the tree holds one key)
 //
-// Cost: put/erase walk one path and mark it dirty; root() rehashes each dirty node once, so k
+// Cost: put hashes the leaf at once; put/erase walk one path and mark it dirty; root() rehashes
+// each dirty internal node once, so k
 // updates between two root() calls cost O(k * depth) hashes. Nodes live in index-addressed pools
 // (no pointers), so a MerkleTree copies deeply and iteration never depends on addresses.
 // Not thread-safe. No I/O, clocks or randomness (this is part of the deterministic chain/ layer).
@@ -28,6 +31,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/bytes.h"
 #include "core/hash.h"
 
 namespace lingji::chain {
@@ -52,7 +56,7 @@ class MerkleTree {
 
   // Inserts the pair, or replaces the value if key_hash is present.
   // Replacing a value by the same value leaves the tree untouched (nothing becomes dirty).
-  void put(const core::Hash256& key_hash, const core::Hash256& value_hash);
+  void put(const core::Hash256& key_hash, core::ByteView value);
 
   // Removes key_hash. Returns false, and changes nothing, if it is absent.
   bool erase(const core::Hash256& key_hash);
@@ -74,9 +78,7 @@ class MerkleTree {
 
   struct Leaf {
     core::Hash256 key;
-    core::Hash256 value;
-    core::Hash256 hash;  // valid when !dirty
-    bool dirty = true;
+    core::Hash256 hash;  // leaf hash of (key, value): always valid
   };
   struct Internal {
     std::array<Ref, 16> child;
@@ -88,7 +90,7 @@ class MerkleTree {
   static bool is_leaf(Ref r) { return r != kEmpty && (r & kLeafBit) != 0; }
   static uint32_t leaf_index(Ref r) { return r & ~kLeafBit; }
 
-  Ref new_leaf(const core::Hash256& key, const core::Hash256& value);
+  Ref new_leaf(const core::Hash256& key, const core::Hash256& hash);
   Ref new_internal();
   void free_leaf(Ref r);
   void free_internal(Ref r);
@@ -105,10 +107,10 @@ class MerkleTree {
   size_t size_ = 0;
 };
 
-// True iff `proof` shows that (key_hash -> value_hash) is in the tree whose root is `root`.
+// True iff `proof` shows that (key_hash -> value) is in the tree whose root is `root`.
 // Rejects proofs whose nibbles disagree with key_hash, whose sibling count disagrees with the
 // bitmap, or that are deeper than 64 levels.
-bool verify_inclusion(const core::Hash256& root, const core::Hash256& key_hash,
-                      const core::Hash256& value_hash, const MerkleProof& proof);
+bool verify_inclusion(const core::Hash256& root, const core::Hash256& key_hash, core::ByteView value,
+                      const MerkleProof& proof);
 
 }  // namespace lingji::chain

@@ -20,15 +20,20 @@ Hash256 tagged(uint8_t tag, uint64_t i, uint64_t version = 0) {
   return core::blake2b_256(b);
 }
 Hash256 key_of(uint64_t i) { return tagged('k', i); }
-Hash256 value_of(uint64_t i, uint64_t version) { return tagged('v', i, version); }
+// Values are byte strings; these are 32 bytes (a tagged hash), so the leaf preimage has the same
+// 65-byte shape as a state record of that size.
+core::Bytes value_of(uint64_t i, uint64_t version) {
+  Hash256 h = tagged('v', i, version);
+  return core::Bytes(h.bytes.begin(), h.bytes.end());
+}
 
 Hash256 from_hex(const char* hex) { return *Hash256::from(*core::from_hex(hex)); }
 
 // The hash formulas, written out independently of the module.
-Hash256 leaf_by_hand(const Hash256& k, const Hash256& v) {
+Hash256 leaf_by_hand(const Hash256& k, const core::Bytes& v) {
   core::Bytes b{0x00};
   b.insert(b.end(), k.bytes.begin(), k.bytes.end());
-  b.insert(b.end(), v.bytes.begin(), v.bytes.end());
+  b.insert(b.end(), v.begin(), v.end());
   return core::blake2b_256(b);
 }
 Hash256 internal_by_hand(uint16_t bitmap, const std::vector<Hash256>& children) {
@@ -43,8 +48,8 @@ unsigned nib(const Hash256& k, unsigned d) {
 
 // Reference root computed from scratch from the canonical-shape definition (sorted keys,
 // grouped by nibble), sharing no code with the incremental tree.
-using Set = std::map<Hash256, Hash256>;
-using Pair = std::pair<Hash256, Hash256>;
+using Set = std::map<Hash256, core::Bytes>;
+using Pair = std::pair<Hash256, core::Bytes>;
 Hash256 reference_node(const std::vector<Pair>& v, size_t lo, size_t hi, unsigned depth) {
   if (hi - lo == 1) return leaf_by_hand(v[lo].first, v[lo].second);
   uint16_t bitmap = 0;
@@ -75,7 +80,8 @@ TEST(MerkleTree, EmptyRootIsZero) {
 
 TEST(MerkleTree, SingleKeyRootIsLeafHash) {
   MerkleTree t;
-  const Hash256 k = key_of(7), v = value_of(7, 0);
+  const Hash256 k = key_of(7);
+  const core::Bytes v = value_of(7, 0);
   t.put(k, v);
   EXPECT_EQ(t.size(), 1u);
   EXPECT_EQ(t.root(), leaf_by_hand(k, v));
@@ -85,6 +91,13 @@ TEST(MerkleTree, SingleKeyRootIsLeafHash) {
   EXPECT_EQ(t.root(), leaf_by_hand(k, value_of(7, 1)));
   t.put(k, value_of(7, 1));
   EXPECT_EQ(t.root(), leaf_by_hand(k, value_of(7, 1)));
+  // Values of any length: empty, and longer than one BLAKE2b block with the key.
+  for (size_t size : {0, 95, 96, 300}) {
+    core::Bytes long_value(size, 0xA5);
+    t.put(k, long_value);
+    EXPECT_EQ(t.root(), leaf_by_hand(k, long_value)) << size;
+    EXPECT_TRUE(verify_inclusion(t.root(), k, long_value, *t.prove(k))) << size;
+  }
   EXPECT_EQ(t.size(), 1u);
 }
 
@@ -92,7 +105,7 @@ TEST(MerkleTree, TwoKeysDivergingAtNibbleZero) {
   // Nibble 0 is 0xE and 0x3: bitmap 0x4008, stored as bytes 08 40; children in nibble order.
   const Hash256 a = from_hex("e100000000000000000000000000000000000000000000000000000000000000");
   const Hash256 b = from_hex("3f00000000000000000000000000000000000000000000000000000000000000");
-  const Hash256 va = value_of(1, 0), vb = value_of(2, 0);
+  const core::Bytes va = value_of(1, 0), vb = value_of(2, 0);
   MerkleTree t;
   t.put(a, va);
   t.put(b, vb);
@@ -108,7 +121,7 @@ TEST(MerkleTree, TwoKeysDivergingAtNibbleFiveBuildAChain) {
   // Shared prefix 1,2,3,4,5; then 0xA vs 0xB. Nodes at depths 0..4 have one internal child each.
   const Hash256 a = from_hex("12345a0000000000000000000000000000000000000000000000000000000000");
   const Hash256 b = from_hex("12345bff00000000000000000000000000000000000000000000000000000000");
-  const Hash256 va = value_of(1, 0), vb = value_of(2, 0);
+  const core::Bytes va = value_of(1, 0), vb = value_of(2, 0);
   Hash256 h = internal_by_hand(0x0C00, {leaf_by_hand(a, va), leaf_by_hand(b, vb)});  // depth 5
   for (int depth = 4; depth >= 0; --depth) {
     h = internal_by_hand(static_cast<uint16_t>(1u << (depth + 1)), {h});  // nibble depth+1
@@ -276,7 +289,8 @@ TEST(MerkleTree, TamperedProofsFail) {
   MerkleTree t;
   for (uint64_t i = 0; i < 500; ++i) t.put(key_of(i), value_of(i, 0));
   const Hash256 root = t.root();
-  const Hash256 k = key_of(42), v = value_of(42, 0);
+  const Hash256 k = key_of(42);
+  const core::Bytes v = value_of(42, 0);
   const MerkleProof good = *t.prove(k);
   ASSERT_TRUE(verify_inclusion(root, k, v, good));
   int tampered_siblings = 0;
@@ -322,13 +336,13 @@ TEST(MerkleTree, ProofDeeperThanTheKeyIsRejected) {
   // 65 levels would need nibble 64 of a 64-nibble key.
   MerkleProof p;
   p.levels.assign(65, MerkleProofLevel{0, 0x0001, {}});
-  Hash256 h = leaf_by_hand(Hash256{}, Hash256{});
+  Hash256 h = leaf_by_hand(Hash256{}, core::Bytes(32, 0));
   for (int i = 0; i < 65; ++i) h = internal_by_hand(0x0001, {h});
-  EXPECT_FALSE(verify_inclusion(h, Hash256{}, Hash256{}, p));
+  EXPECT_FALSE(verify_inclusion(h, Hash256{}, core::Bytes(32, 0), p));
   p.levels.pop_back();  // 64 levels of nibble 0: the all-zero key's real path
-  h = leaf_by_hand(Hash256{}, Hash256{});
+  h = leaf_by_hand(Hash256{}, core::Bytes(32, 0));
   for (int i = 0; i < 64; ++i) h = internal_by_hand(0x0001, {h});
-  EXPECT_TRUE(verify_inclusion(h, Hash256{}, Hash256{}, p));
+  EXPECT_TRUE(verify_inclusion(h, Hash256{}, core::Bytes(32, 0), p));
 }
 
 TEST(MerkleTree, SingleKeyProofIsEmpty) {

@@ -69,10 +69,10 @@ ChangeSet State::apply(const ChangeSet& changes, bool with_undo) {
     if (value) {
       if (e == nullptr) {
         const core::Hash256 key_hash = core::blake2b_256(key);
-        tree_.put(key_hash, core::blake2b_256(*value));
+        tree_.put(key_hash, *value);
         index_.insert(kv_, &*kv_.emplace(key, Entry{*value, key_hash}).first, hash);
       } else {
-        tree_.put(e->second.key_hash, core::blake2b_256(*value));
+        tree_.put(e->second.key_hash, *value);
         e->second.value = *value;
       }
     } else if (e != nullptr) {

@@ -4,7 +4,7 @@
 // module's *_state.h). Writes go to a StateOverlay (one per block, one per transaction on top
 // of it) so a failed transaction or block leaves no trace; a block's overlay is then applied to
 // the committed State, which updates the ordered map and the Merkle tree over
-// (BLAKE2b(key), BLAKE2b(value)) pairs incrementally and returns what is needed to undo it.
+// (BLAKE2b(key), value) pairs incrementally and returns what is needed to undo it.
 #pragma once
 
 #include <cstring>
