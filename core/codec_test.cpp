@@ -312,6 +312,16 @@ TEST(CodecHashTest, Blake2b256KnownAnswers) {
   EXPECT_EQ(inc.finish(), blake2b_256(as_bytes("abc")));
   EXPECT_EQ(sha256(as_bytes("abc")).hex(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  // Salt and personalization (reference: Python's hashlib.blake2b(salt=, person=)); all-zero
+  // fields are plain BLAKE2b.
+  Blake2bParam salt{}, person{};
+  EXPECT_EQ(blake2b_256(as_bytes("abc"), salt, person), blake2b_256(as_bytes("abc")));
+  salt[0] = 1;
+  salt[1] = 2;
+  const std::string tag = "LINGJI/STATE/NOD";
+  std::copy(tag.begin(), tag.end(), person.begin());
+  EXPECT_EQ(blake2b_256(as_bytes("abc"), salt, person).hex(),
+            "10904d52ad89338232c54a39af00913118fee235fe59c3b323af354a8e14d8ca");
 }
 
 // --- Committed vectors (tests/vectors/core_vectors.json) ---

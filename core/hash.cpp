@@ -18,6 +18,14 @@ Hash256 blake2b_256(ByteView data) {
   return h;
 }
 
+Hash256 blake2b_256(ByteView data, const Blake2bParam& salt, const Blake2bParam& personal) {
+  ensure_sodium();
+  Hash256 h;
+  crypto_generichash_blake2b_salt_personal(h.bytes.data(), 32, data.data(), data.size(), nullptr, 0, salt.data(),
+                                           personal.data());
+  return h;
+}
+
 Hash256 sha256(ByteView data) {
   ensure_sodium();
   Hash256 h;

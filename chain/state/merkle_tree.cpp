@@ -33,21 +33,55 @@ Hash256 leaf_hash(const Hash256& key, core::ByteView value) {
   return core::blake2b_256({buf, 33 + value.size()});
 }
 
-// Builds the internal-node preimage: 0x01 || bitmap:u16le || child hashes in nibble order.
-// child_hash(i) is called once per set bit, in increasing i.
+constexpr core::Blake2bParam tag(const char (&text)[17]) {
+  core::Blake2bParam p{};
+  for (size_t i = 0; i < 16; ++i) p[i] = static_cast<uint8_t>(text[i]);
+  return p;
+}
+constexpr core::Blake2bParam kNodeTag = tag("LINGJI/STATE/NOD");
+constexpr core::Blake2bParam kGroupTag = tag("LINGJI/STATE/GRP");
+
+unsigned group_mask(uint16_t bitmap, unsigned g) { return (bitmap >> (4 * g)) & 0xFu; }
+
+// item[g] of a node, from the children of group g present in `mask` (non-zero).
+// child_hash(i) is called once per present child, in increasing i.
 template <class ChildHash>
-Hash256 internal_hash(uint16_t bitmap, ChildHash&& child_hash) {
-  uint8_t buf[3 + 16 * 32];
-  buf[0] = 0x01;
-  buf[1] = static_cast<uint8_t>(bitmap & 0xFF);
-  buf[2] = static_cast<uint8_t>(bitmap >> 8);
-  size_t len = 3;
-  for (uint32_t bits = bitmap; bits != 0; bits &= bits - 1) {
-    const Hash256& h = child_hash(static_cast<unsigned>(std::countr_zero(bits)));
+Hash256 group_item(unsigned mask, unsigned g, ChildHash&& child_hash) {
+  if (std::popcount(mask) == 1) return child_hash(4 * g + static_cast<unsigned>(std::countr_zero(mask)));
+  uint8_t buf[4 * 32];
+  size_t len = 0;
+  for (unsigned bits = mask; bits != 0; bits &= bits - 1) {
+    const Hash256& h = child_hash(4 * g + static_cast<unsigned>(std::countr_zero(bits)));
     std::memcpy(buf + len, h.bytes.data(), 32);
     len += 32;
   }
-  return core::blake2b_256({buf, len});
+  return core::blake2b_256({buf, len}, core::Blake2bParam{}, kGroupTag);
+}
+
+// The node hash from its groups' items; item(g) is called for each group holding a child.
+template <class Item>
+Hash256 node_hash(uint16_t bitmap, Item&& item) {
+  uint8_t buf[4 * 32];
+  size_t len = 0;
+  for (unsigned g = 0; g < 4; ++g) {
+    if (group_mask(bitmap, g) == 0) continue;
+    std::memcpy(buf + len, item(g).bytes.data(), 32);
+    len += 32;
+  }
+  core::Blake2bParam salt{};
+  salt[0] = static_cast<uint8_t>(bitmap & 0xFF);
+  salt[1] = static_cast<uint8_t>(bitmap >> 8);
+  return core::blake2b_256({buf, len}, salt, kNodeTag);
+}
+
+// An internal node's hash from all of its child hashes (proof verification).
+// child_hash(i) is called once per set bit, in increasing i.
+template <class ChildHash>
+Hash256 internal_hash(uint16_t bitmap, ChildHash&& child_hash) {
+  std::array<Hash256, 4> items;
+  for (unsigned g = 0; g < 4; ++g)
+    if (const unsigned mask = group_mask(bitmap, g)) items[g] = group_item(mask, g, child_hash);
+  return node_hash(bitmap, [&](unsigned g) -> const Hash256& { return items[g]; });
 }
 
 }  // namespace
@@ -94,6 +128,7 @@ void MerkleTree::set_slot(Ref parent, unsigned nibble, Ref r) {
   node.child[nibble] = r;
   const uint16_t bit = static_cast<uint16_t>(1u << nibble);
   node.bitmap = (r == kEmpty) ? (node.bitmap & ~bit) : (node.bitmap | bit);
+  mark_dirty(parent, nibble);
 }
 
 void MerkleTree::put(const Hash256& key, core::ByteView value) {
@@ -139,7 +174,7 @@ void MerkleTree::put(const Hash256& key, core::ByteView value) {
       ++size_;
     }
   }
-  for (unsigned i = 0; i < n; ++i) internals_[path[i]].dirty = true;
+  for (unsigned i = 0; i < n; ++i) mark_dirty(path[i], nibble_at(key, i));
 }
 
 bool MerkleTree::erase(const Hash256& key) {
@@ -179,7 +214,7 @@ bool MerkleTree::erase(const Hash256& key) {
     --k;
     set_slot(k == 0 ? kEmpty : path[k - 1], k == 0 ? 0 : nibbles[k - 1], only);
   }
-  for (unsigned i = 0; i < k; ++i) internals_[path[i]].dirty = true;
+  for (unsigned i = 0; i < k; ++i) mark_dirty(path[i], nibbles[i]);
   return true;
 }
 
@@ -188,9 +223,13 @@ const Hash256& MerkleTree::rehash(Ref r) {
   // rehash() never allocates, so this reference stays valid across the recursion.
   Internal& node = internals_[r];
   if (node.dirty) {
-    node.hash = internal_hash(node.bitmap, [&](unsigned i) -> const Hash256& {
-      return rehash(node.child[i]);
-    });
+    for (unsigned g = 0; g < 4; ++g) {
+      const unsigned mask = group_mask(node.bitmap, g);
+      if (mask == 0 || (node.stale & (1u << g)) == 0) continue;
+      node.item[g] = group_item(mask, g, [&](unsigned i) -> const Hash256& { return rehash(node.child[i]); });
+    }
+    node.stale = 0;
+    node.hash = node_hash(node.bitmap, [&](unsigned g) -> const Hash256& { return node.item[g]; });
     node.dirty = false;
   }
   return node.hash;

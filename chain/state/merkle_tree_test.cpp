@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <vector>
 
@@ -36,10 +37,34 @@ Hash256 leaf_by_hand(const Hash256& k, const core::Bytes& v) {
   b.insert(b.end(), v.begin(), v.end());
   return core::blake2b_256(b);
 }
+// BLAKE2b-256 with a salt and a personalization, straight from libsodium.
+Hash256 tagged_hash(const core::Bytes& data, uint16_t salt_bitmap, const char* person) {
+  unsigned char salt[16] = {static_cast<unsigned char>(salt_bitmap & 0xFF), static_cast<unsigned char>(salt_bitmap >> 8)};
+  unsigned char personal[16];
+  std::memcpy(personal, person, 16);
+  Hash256 h;
+  crypto_generichash_blake2b_salt_personal(h.bytes.data(), 32, data.data(), data.size(), nullptr, 0, salt, personal);
+  return h;
+}
+// children: the present children's hashes in nibble order, as the bitmap lists them.
 Hash256 internal_by_hand(uint16_t bitmap, const std::vector<Hash256>& children) {
-  core::Bytes b{0x01, static_cast<uint8_t>(bitmap & 0xFF), static_cast<uint8_t>(bitmap >> 8)};
-  for (const auto& c : children) b.insert(b.end(), c.bytes.begin(), c.bytes.end());
-  return core::blake2b_256(b);
+  core::Bytes items;
+  size_t next = 0;
+  for (unsigned g = 0; g < 4; ++g) {
+    std::vector<Hash256> group;
+    for (unsigned i = 4 * g; i < 4 * g + 4; ++i)
+      if (bitmap & (1u << i)) group.push_back(children.at(next++));
+    if (group.empty()) continue;
+    Hash256 item = group[0];
+    if (group.size() > 1) {
+      core::Bytes b;
+      for (const auto& c : group) b.insert(b.end(), c.bytes.begin(), c.bytes.end());
+      item = tagged_hash(b, 0, "LINGJI/STATE/GRP");
+    }
+    items.insert(items.end(), item.bytes.begin(), item.bytes.end());
+  }
+  EXPECT_EQ(next, children.size());
+  return tagged_hash(items, bitmap, "LINGJI/STATE/NOD");
 }
 
 unsigned nib(const Hash256& k, unsigned d) {
