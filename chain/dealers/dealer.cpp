@@ -6,7 +6,7 @@
 
 namespace lingji::chain {
 
-Bytes dealer_key(const PublicKey& account) { return account_record_key('D', account); }
+StateKey dealer_key(const PublicKey& account) { return account_record_key('D', account); }
 
 std::optional<Dealer> load_dealer(const StateReader& s, const PublicKey& account) {
   const Bytes* v = s.get(dealer_key(account));

@@ -22,7 +22,7 @@ struct Dealer {
   TimeMs applied_at = 0;
 };
 
-Bytes dealer_key(const PublicKey& account);
+StateKey dealer_key(const PublicKey& account);
 std::optional<Dealer> load_dealer(const StateReader& s, const PublicKey& account);
 void store_dealer(StateOverlay& s, const PublicKey& account, const Dealer& d);
 const char* dealer_status_name(DealerStatus s);  // "pending", "approved", "suspended"

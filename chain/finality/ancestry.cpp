@@ -7,7 +7,7 @@ namespace {
 
 const Bytes kFinalKey{'F'};
 
-Bytes ancestor_key(uint64_t height) { return numbered_record_key('H', height); }
+StateKey ancestor_key(uint64_t height) { return numbered_record_key('H', height); }
 
 }  // namespace
 

@@ -44,7 +44,7 @@ const Bytes& proposal_prefix() {
   return k;
 }
 Bytes proposal_key(uint64_t id) {
-  Bytes k = numbered_record_key('P', id);
+  Bytes k = numbered_record_key('P', id).bytes();
   k.insert(k.begin(), 'C');
   return k;
 }

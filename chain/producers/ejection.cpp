@@ -13,12 +13,12 @@ namespace lingji::chain {
 namespace {
 
 Bytes evidence_key(const PublicKey& offender, uint64_t slot) {
-  Bytes k = account_record_key('E', offender);
+  Bytes k = account_record_key('E', offender).bytes();
   for (int i = 7; i >= 0; --i) k.push_back(static_cast<uint8_t>(slot >> (8 * i)));
   return k;
 }
 
-Bytes ejection_key(const PublicKey& account) { return account_record_key('J', account); }
+StateKey ejection_key(const PublicKey& account) { return account_record_key('J', account); }
 
 void store_evidence(StateOverlay& s, const EvidenceRecord& e) {
   core::Writer w;

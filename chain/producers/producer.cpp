@@ -13,6 +13,7 @@ namespace lingji::chain {
 namespace {
 
 void store_votes(StateOverlay& s, const PublicKey& voter, const std::vector<PublicKey>& candidates) {
+  set_account_flag(s, voter, kAccountHasVotes, !candidates.empty());
   if (candidates.empty()) {
     s.erase(account_record_key('V', voter));
     return;
@@ -40,7 +41,7 @@ core::Status require_approved_dealer(const StateReader& s, const PublicKey& acco
 
 }  // namespace
 
-Bytes producer_key(const PublicKey& account) { return account_record_key('P', account); }
+StateKey producer_key(const PublicKey& account) { return account_record_key('P', account); }
 
 std::optional<Producer> load_producer(const StateReader& s, const PublicKey& account) {
   const Bytes* v = s.get(producer_key(account));

@@ -31,7 +31,7 @@ struct Producer {
   TimeMs registered_at = 0;
 };
 
-Bytes producer_key(const PublicKey& account);
+StateKey producer_key(const PublicKey& account);
 std::optional<Producer> load_producer(const StateReader& s, const PublicKey& account);
 void store_producer(StateOverlay& s, const PublicKey& account, const Producer& p);
 std::vector<PublicKey> load_votes(const StateReader& s, const PublicKey& voter);

@@ -116,6 +116,13 @@ TEST_F(ProducerTest, VotesWeighTheWholeBalanceAndFollowIt) {
   ASSERT_EQ(error_of(dev, VoteProducers{{}}), "ok");
   EXPECT_EQ(votes_of("b"), Amount::ct(400'000));
   EXPECT_TRUE(load_votes(state, dev.public_key()).empty());
+  // The account flag that lets a transfer skip the votes lookup follows the votes record: a
+  // withdrawn voter's transfers move nothing of their own, the recipient's vote still follows.
+  EXPECT_EQ(load_account(state, dev.public_key()).flags & kAccountHasVotes, 0);
+  EXPECT_NE(load_account(state, alice.public_key()).flags & kAccountHasVotes, 0);
+  ASSERT_EQ(error_of(dev, Transfer{alice.public_key(), Amount::ct(100'000), ""}), "ok");
+  EXPECT_EQ(votes_of("b"), Amount::ct(500'000));
+  EXPECT_EQ(votes_of("a"), Amount::ct(1'500'000'000));
 }
 
 TEST_F(ProducerTest, BadVotesAreRefused) {

@@ -10,9 +10,9 @@ namespace {
 
 const Bytes kScheduleKey{'S'};
 
-Bytes generation_key(uint64_t generation) { return numbered_record_key('G', generation); }
+StateKey generation_key(uint64_t generation) { return numbered_record_key('G', generation); }
 
-Bytes record_key(const PublicKey& account) { return account_record_key('R', account); }
+StateKey record_key(const PublicKey& account) { return account_record_key('R', account); }
 
 void write_members(core::Writer& w, const std::vector<Member>& members) {
   w.u32(static_cast<uint32_t>(members.size()));

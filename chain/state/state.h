@@ -25,18 +25,21 @@ using core::Bytes;
 using core::ByteView;
 
 // The key of a per-account record: a module's prefix byte || the account's 32-byte key.
-inline Bytes account_record_key(uint8_t prefix, const core::FixedBytes<32>& account) {
-  Bytes k{prefix};
-  k.insert(k.end(), account.bytes.begin(), account.bytes.end());
-  return k;
+// Built inline (a StateKey holds it without a heap block): transfers build several per account.
+inline StateKey account_record_key(uint8_t prefix, const core::FixedBytes<32>& account) {
+  uint8_t k[33];
+  k[0] = prefix;
+  std::memcpy(k + 1, account.bytes.data(), 32);
+  return StateKey(ByteView(k, sizeof k));
 }
 
 // The key of a numbered record: a module's prefix byte || n as 8 big-endian bytes (so records
 // sort by number).
-inline Bytes numbered_record_key(uint8_t prefix, uint64_t n) {
-  Bytes k{prefix};
-  for (int i = 7; i >= 0; --i) k.push_back(static_cast<uint8_t>(n >> (8 * i)));
-  return k;
+inline StateKey numbered_record_key(uint8_t prefix, uint64_t n) {
+  uint8_t k[9];
+  k[0] = prefix;
+  for (int i = 0; i < 8; ++i) k[1 + i] = static_cast<uint8_t>(n >> (56 - 8 * i));
+  return StateKey(ByteView(k, sizeof k));
 }
 
 // A set of writes; nullopt erases the key.

@@ -88,7 +88,7 @@ TEST(StateKeyTest, OrdersLikeBytesAndKeepsLongKeys) {
   std::vector<Bytes> keys = {{}, {0x00}, {0x00, 0x00}, {0x01}, {0x41}, {0x41, 0xFF}, {0xFF}};
   Bytes inline_max(StateKey::kInline, 0x41), longer(StateKey::kInline + 1, 0x41), longest(200, 0x42);
   longer.back() = 0x00;
-  keys.insert(keys.end(), {inline_max, longer, longest, numbered_record_key('P', 7), numbered_record_key('P', 256)});
+  keys.insert(keys.end(), {inline_max, longer, longest, numbered_record_key('P', 7).bytes(), numbered_record_key('P', 256).bytes()});
   for (const Bytes& a : keys) {
     const StateKey ka(a);
     EXPECT_EQ(ka.bytes(), a);
@@ -136,12 +136,12 @@ TEST(StateKeyTest, LookupIndexFollowsInsertsAndErases) {
     ChangeSet writes;
     for (int i = 0; i < 300; ++i) {
       x = x * 6364136223846793005ull + 1442695040888963407ull;  // fixed LCG: same keys every run
-      const Bytes key = numbered_record_key(static_cast<uint8_t>('A' + (x >> 62)), (x >> 20) % 1000);
+      const Bytes key = numbered_record_key(static_cast<uint8_t>('A' + (x >> 62)), (x >> 20) % 1000).bytes();
       if ((x >> 10) % 3 == 0) {
         writes.insert_or_assign(key, std::nullopt);
         model.erase(key);
       } else {
-        const Bytes value = numbered_record_key('v', x);
+        const Bytes value = numbered_record_key('v', x).bytes();
         writes.insert_or_assign(key, value);
         model[key] = value;
       }
@@ -151,7 +151,7 @@ TEST(StateKeyTest, LookupIndexFollowsInsertsAndErases) {
   }
   for (uint8_t p = 'A'; p <= 'D'; ++p) {
     for (uint64_t n = 0; n < 1000; ++n) {
-      const Bytes key = numbered_record_key(p, n);
+      const Bytes key = numbered_record_key(p, n).bytes();
       const Bytes* v = s.get(key);
       auto it = model.find(key);
       ASSERT_EQ(v != nullptr, it != model.end()) << n;

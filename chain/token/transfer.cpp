@@ -26,7 +26,10 @@ core::Status apply(StateOverlay& s, const Transfer& op, const ApplyContext& ctx)
   if (from.balance < op.amount)
     return chain_error(ErrorCode::kTokenInsufficientBalance,
                        "balance " + from.balance.to_string() + " CT is less than " + op.amount.to_string() + " CT");
-  Amount free = spendable(s, ctx.sender, from.balance, ctx.block_time, ctx.genesis.utc_offset_minutes);
+  // The flags spare a plain account the lookups of a lock and of votes it does not have.
+  Amount free = (from.flags & kAccountHasLock)
+                    ? spendable(s, ctx.sender, from.balance, ctx.block_time, ctx.genesis.utc_offset_minutes)
+                    : from.balance;
   if (free < op.amount)
     return chain_error(ErrorCode::kTokenLockedBalance,
                        "only " + free.to_string() + " CT is unlocked; the rest of the balance is locked (R2)");
@@ -38,8 +41,8 @@ core::Status apply(StateOverlay& s, const Transfer& op, const ApplyContext& ctx)
   store_account(s, ctx.sender, from);
   store_account(s, op.to, to);
   // Votes weigh the whole balance and follow it at once (producers/producer.h).
-  adjust_vote_weight(s, ctx.sender, -op.amount.units());
-  adjust_vote_weight(s, op.to, op.amount.units());
+  if (from.flags & kAccountHasVotes) adjust_vote_weight(s, ctx.sender, -op.amount.units());
+  if (to.flags & kAccountHasVotes) adjust_vote_weight(s, op.to, op.amount.units());
   return core::Ok();
 }
 

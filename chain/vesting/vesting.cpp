@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "chain/token/account.h"
 #include "core/codec.h"
 
 namespace lingji::chain {
@@ -45,7 +46,7 @@ int category_lock_months(Category c) {
   }
 }
 
-Bytes lock_key(const PublicKey& account) { return account_record_key('L', account); }
+StateKey lock_key(const PublicKey& account) { return account_record_key('L', account); }
 
 std::optional<Lock> load_lock(const StateReader& s, const PublicKey& account) {
   const Bytes* v = s.get(lock_key(account));
@@ -67,6 +68,7 @@ void store_lock(StateOverlay& s, const PublicKey& account, const Lock& lock) {
   core::Writer w;
   w.u8(static_cast<uint8_t>(lock.category)).i64(lock.original.units()).i64(lock.cliff_end);
   s.put(lock_key(account), w.take());
+  set_account_flag(s, account, kAccountHasLock, true);
 }
 
 static const Bytes& listing_key() {

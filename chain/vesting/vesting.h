@@ -61,7 +61,7 @@ struct Listing {
   std::string exchange;
 };
 
-Bytes lock_key(const PublicKey& account);
+StateKey lock_key(const PublicKey& account);
 std::optional<Lock> load_lock(const StateReader& s, const PublicKey& account);
 void store_lock(StateOverlay& s, const PublicKey& account, const Lock& lock);
 
