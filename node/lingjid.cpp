@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
   app.add_option("--listen", listen, "address:port for peer connections (port 0 picks a free one)");
   app.add_option("--peer", peers, "address:port of a peer to stay connected to (repeatable)");
   app.add_flag("--replay", replay, "re-apply every stored block from genesis, check every state root, and exit");
-  app.add_flag("--no-sync", no_sync, "do not fsync each block (survives a killed process, not a power cut)");
+  app.add_flag("--no-sync", no_sync, "do not fsync each block (survives a killed process; after a power cut the data directory may have to be discarded)");
   app.add_option("--threads", threads, "signature-checking threads for --replay (default: all cores)");
   CLI11_PARSE(app, argc, argv);
 

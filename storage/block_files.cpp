@@ -19,8 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-core::Error io_error(const std::string& what) {
-  return core::make_error(kStorageError, "storage.io_error", "block files: " + what + ": " + std::strerror(errno));
+// err: the errno of the failed call, taken right after it (building `what` may change errno).
+core::Error io_error(int err, const std::string& what) {
+  return core::make_error(kStorageError, "storage.io_error", "block files: " + what + ": " + std::strerror(err));
 }
 
 std::string file_name(uint32_t n) {
@@ -29,11 +30,12 @@ std::string file_name(uint32_t n) {
   return name;
 }
 
-// The n of a "blkNNNNN.dat" name, or nullopt for any other name.
+// The n of a "blkNNNNN.dat" name as file_name() writes it (5 digits, 6 past 99999), or nullopt
+// for any other name: a stray "blk999999999.dat" must not size the fd table to a billion.
 std::optional<uint32_t> file_number(const std::string& name) {
   if (name.size() < 8 || !name.starts_with("blk") || !name.ends_with(".dat")) return std::nullopt;
   const std::string digits = name.substr(3, name.size() - 7);
-  if (digits.empty() || digits.size() > 9) return std::nullopt;
+  if (digits.size() < 5 || digits.size() > 6) return std::nullopt;
   uint32_t n = 0;
   for (char c : digits) {
     if (c < '0' || c > '9') return std::nullopt;
@@ -88,10 +90,11 @@ struct BlockFiles::Impl {
   core::Result<int> open_file(uint32_t n, bool create) {
     const fs::path p = dir / file_name(n);
     int fd = ::open(p.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
-    if (fd < 0) return io_error("cannot open " + p.string());
+    if (fd < 0) return io_error(errno, "cannot open " + p.string());
     if (create && !sync_directory(dir)) {
+      const int err = errno;
       ::close(fd);
-      return io_error("cannot sync directory " + dir.string());
+      return io_error(err, "cannot sync directory " + dir.string());
     }
     std::lock_guard lock(mutex);
     if (fds.size() <= n) fds.resize(n + 1, -1);
@@ -105,38 +108,31 @@ BlockFiles::~BlockFiles() = default;
 
 core::Result<std::unique_ptr<BlockFiles>> BlockFiles::open(const fs::path& dir, uint64_t max_file_bytes) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    errno = ec.value();
-    return io_error("cannot create " + dir.string());
-  }
+  const bool created = fs::create_directories(dir, ec);
+  if (ec) return io_error(ec.value(), "cannot create " + dir.string());
+  // The new directory's own entry, or a power cut could lose it under synced block locations.
+  if (created && !sync_directory(dir.parent_path())) return io_error(errno, "cannot sync " + dir.parent_path().string());
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   impl->max_file_bytes = max_file_bytes;
   std::vector<uint32_t> numbers;
   for (const auto& entry : fs::directory_iterator(dir, ec))
     if (auto n = file_number(entry.path().filename().string())) numbers.push_back(*n);
-  if (ec) {
-    errno = ec.value();
-    return io_error("cannot list " + dir.string());
-  }
+  if (ec) return io_error(ec.value(), "cannot list " + dir.string());
   if (numbers.empty()) numbers.push_back(0);
   for (uint32_t n : numbers)
     if (auto fd = impl->open_file(n, true); !fd) return fd.error();
   uint32_t last = 0;
   for (uint32_t n : numbers) last = std::max(last, n);
   struct stat st{};
-  if (::fstat(impl->fd_of(last), &st) != 0) return io_error("cannot stat " + file_name(last));
+  if (::fstat(impl->fd_of(last), &st) != 0) return io_error(errno, "cannot stat " + file_name(last));
   impl->end = static_cast<uint64_t>(st.st_size);
   return std::unique_ptr<BlockFiles>(new BlockFiles(std::move(impl)));
 }
 
 core::Result<BlockFileLocation> BlockFiles::append(core::ByteView bytes, bool sync) {
   std::lock_guard lock(impl_->append_mutex);
-  if (bytes.size() > UINT32_MAX) {
-    errno = EFBIG;
-    return io_error("block too large");
-  }
+  if (bytes.size() > UINT32_MAX) return io_error(EFBIG, "block too large");
   uint32_t file = 0;
   {
     std::lock_guard fds_lock(impl_->mutex);
@@ -154,10 +150,10 @@ core::Result<BlockFileLocation> BlockFiles::append(core::ByteView bytes, bool sy
     ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(loc.offset + done));
     if (n < 0 && errno == EINTR) continue;
     // A partial record may be left behind; nothing points at it and the next append overwrites it.
-    if (n <= 0) return io_error("cannot write " + file_name(file));
+    if (n <= 0) return io_error(n < 0 ? errno : EIO, "cannot write " + file_name(file));
     done += static_cast<size_t>(n);
   }
-  if (sync && ::fdatasync(fd) != 0) return io_error("cannot sync " + file_name(file));
+  if (sync && ::fdatasync(fd) != 0) return io_error(errno, "cannot sync " + file_name(file));
   impl_->end += bytes.size();
   return loc;
 }

@@ -106,6 +106,8 @@ TEST(BlockFilesTest, OtherFilesInTheDirectoryAreIgnored) {
   fs::create_directories(dir);
   std::ofstream(dir / "blkXY.dat") << "x";
   std::ofstream(dir / "notes.txt") << "x";
+  std::ofstream(dir / "blk999999999.dat") << "x";  // not a name file_name() writes
+  std::ofstream(dir / "blk12.dat") << "x";
   auto files = BlockFiles::open(dir);
   ASSERT_TRUE(files) << files.error().message;
   auto loc = (*files)->append(record(10, 5), false);

@@ -13,8 +13,10 @@
 // commit_block() appends the block's bytes to the block files, then writes its location, its
 // indexes, its state changes and the new head in one WriteBatch, so after a crash at any moment
 // the store holds either all of a block or none of it (bytes written but never committed are
-// dead space nothing points at). With sync_writes the batch is fsynced before commit_block() returns (survives power loss);
-// without it, it survives a killed process but not a lost machine.
+// dead space nothing points at). With sync_writes the block's bytes and then the batch are
+// fsynced before commit_block() returns (survives power loss). Without it, it survives a killed
+// process but not a lost machine: the kernel may write a block's location to disk before its
+// bytes, so a store that lost power may have to be discarded.
 #pragma once
 
 #include <filesystem>
