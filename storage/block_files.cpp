@@ -119,11 +119,12 @@ core::Result<std::unique_ptr<BlockFiles>> BlockFiles::open(const fs::path& dir, 
   for (const auto& entry : fs::directory_iterator(dir, ec))
     if (auto n = file_number(entry.path().filename().string())) numbers.push_back(*n);
   if (ec) return io_error(ec.value(), "cannot list " + dir.string());
-  if (numbers.empty()) numbers.push_back(0);
+  // Only a new store creates a file here (and syncs the directory for it); others open theirs.
+  const bool fresh = numbers.empty();
+  if (fresh) numbers.push_back(0);
   for (uint32_t n : numbers)
-    if (auto fd = impl->open_file(n, true); !fd) return fd.error();
-  uint32_t last = 0;
-  for (uint32_t n : numbers) last = std::max(last, n);
+    if (auto fd = impl->open_file(n, fresh); !fd) return fd.error();
+  const uint32_t last = *std::max_element(numbers.begin(), numbers.end());
   struct stat st{};
   if (::fstat(impl->fd_of(last), &st) != 0) return io_error(errno, "cannot stat " + file_name(last));
   impl->end = static_cast<uint64_t>(st.st_size);

@@ -12,7 +12,7 @@
 // Hashes (domain-separated, so a leaf preimage can never be read as an internal node's):
 //   empty tree := 32 zero bytes
 //   leaf       := BLAKE2b-256(0x00 || key_hash || value)
-//                 the value's own bytes: a record of up to 95 bytes (an account is 16) costs one
+//                 the value's own bytes: a record of up to 95 bytes (an account is 17) costs one
 //                 compression, where hashing the value first and then the pair cost two
 //   internal   := BLAKE2b-256[salt = bitmap:u16le, 14 zero bytes; personal = "LINGJI/STATE/NOD"]
 //                   (item[g] for each group g = 0..3 that holds a child, in order)
@@ -26,8 +26,7 @@
 //   root       := hash of the node at depth 0 (the leaf itself when the tree holds one key)
 //
 // Cost: put hashes the leaf at once; put/erase walk one path and mark it dirty; root() rehashes
-// each dirty internal node once, so k
-// updates between two root() calls cost O(k * depth) hashes. Nodes live in index-addressed pools
+// each dirty internal node once, so k updates between two root() calls cost O(k * depth) hashes. Nodes live in index-addressed pools
 // (no pointers), so a MerkleTree copies deeply and iteration never depends on addresses.
 // Not thread-safe. No I/O, clocks or randomness (this is part of the deterministic chain/ layer).
 #pragma once
