@@ -11,6 +11,8 @@
 // pending handlers and with them every Session and socket.
 #include "api/http_server.h"
 
+#include "api/api_errors.h"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -66,8 +68,8 @@ std::string json_escape(std::string_view s) {
   return out;
 }
 
-std::string error_json(int code, std::string_view name, std::string_view message) {
-  return "{\"error\":{\"code\":" + std::to_string(code) + ",\"name\":\"" + json_escape(name) +
+std::string error_json(ApiErrorRef e, std::string_view message) {
+  return "{\"error\":{\"code\":" + std::to_string(e.def->code) + ",\"name\":\"" + json_escape(e.def->name) +
          "\",\"message\":\"" + json_escape(message) + "\"}}";
 }
 
@@ -126,17 +128,16 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == http::error::body_limit) {
       return send_error(
-          http::status::payload_too_large, kApiRequestTooLarge, "api.request_too_large",
+          http::status::payload_too_large, "api.request_too_large",
           "request body exceeds " + std::to_string(config_->options.max_body_bytes) + " bytes");
     }
     if (ec == http::error::header_limit) {
-      return send_error(http::status::request_header_fields_too_large, kApiRequestTooLarge,
-                        "api.request_too_large",
+      return send_error(http::status::request_header_fields_too_large, "api.request_too_large",
                         "request header exceeds " + std::to_string(kHeaderLimit) + " bytes");
     }
     // partial_message is a peer that closed mid-request: nobody is left to read an answer.
     if (is_http_parse_error(ec) && ec != http::error::partial_message) {
-      return send_error(http::status::bad_request, kApiMalformedHttp, "api.malformed_http",
+      return send_error(http::status::bad_request, "api.malformed_http",
                         "malformed HTTP request: " + ec.message());
     }
     // Anything else is a timeout (the stream has closed the socket), a reset, or stop().
@@ -189,7 +190,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     HttpResponse err;
     err.status = 500;
-    err.body = error_json(kApiInternalError, "api.internal_error",
+    err.body = error_json("api.internal_error",
                           "internal error while handling the request");
     return err;
   }
@@ -202,13 +203,12 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  void send_error(http::status status, int code, std::string_view name,
-                  const std::string& message) {
+  void send_error(http::status status, ApiErrorRef error, const std::string& message) {
     auto res = std::make_shared<Response>(status, 11);
     res->set(http::field::server, "lingjid");
     res->set(http::field::content_type, "application/json");
     res->keep_alive(false);
-    res->body() = error_json(code, name, message);
+    res->body() = error_json(error, message);
     res->prepare_payload();
     write(std::move(res), /*close_after=*/true);
   }

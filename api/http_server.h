@@ -15,10 +15,10 @@
 //     sent with neither body nor Content-Length (RFC 9110), whatever the handler returned.
 //   - Errors the server answers itself, as JSON {"error":{"code":N,"name":"...","message":"..."}};
 //     the handler never sees the first three, and the connection is closed after them:
-//       413 kApiRequestTooLarge  body over max_body_bytes
-//       431 kApiRequestTooLarge  header block over 8 KiB
-//       400 kApiMalformedHttp    bytes that do not parse as HTTP/1.x
-//       500 kApiInternalError    the handler threw, or returned a status outside 200..599 or a
+//       413 api.request_too_large body over max_body_bytes
+//       431 api.request_too_large header block over 8 KiB
+//       400 api.malformed_http bytes that do not parse as HTTP/1.x
+//       500 api.internal_error the handler threw, or returned a status outside 200..599 or a
 //                                content_type with control characters (response splitting)
 //     (the connection stays open after a 500 if the client asked for keep-alive).
 //
@@ -35,11 +35,6 @@
 #include <string>
 
 namespace lingji::api {
-
-// Error codes owned by the HTTP layer, in the API range 4000-4099 (see core/result.h).
-inline constexpr int kApiRequestTooLarge = 4001;  // api.request_too_large
-inline constexpr int kApiMalformedHttp = 4002;    // api.malformed_http
-inline constexpr int kApiInternalError = 4003;    // api.internal_error
 
 struct HttpRequest {
   std::string method;  // as sent: "GET", "POST", "HEAD", ...

@@ -15,45 +15,9 @@ HttpResponse json_response(int status, const Json& j) { return {status, dump(j) 
 
 HttpResponse error_response(int status, const core::Error& e) { return json_response(status, error_json(e)); }
 
-HttpResponse error_response(int status, int code, const char* name, std::string message) {
-  return error_response(status, core::make_error(code, name, std::move(message)));
-}
+HttpResponse error_response(const core::Error& e) { return error_response(http_status(e.cls), e); }
 
-// HTTP status for an error from the chain: 409 for conflicts with what the chain already has,
-// 422 for well-formed transactions that the state refuses, 400 for malformed input.
-int status_for(const core::Error& e) {
-  using chain::ErrorCode;
-  switch (static_cast<ErrorCode>(e.code)) {
-    case ErrorCode::kTxDuplicate:
-    case ErrorCode::kTxStaleSequence:
-    case ErrorCode::kTxFutureSequence: return 409;
-    case ErrorCode::kTokenInsufficientBalance:
-    case ErrorCode::kTokenLockedBalance:
-    case ErrorCode::kTokenBalanceOverflow:
-    case ErrorCode::kListingNotFoundation:
-    case ErrorCode::kListingAlreadyDeclared:
-    case ErrorCode::kDealerAlreadyRegistered:
-    case ErrorCode::kDealerNotFoundation:
-    case ErrorCode::kDealerUnknown:
-    case ErrorCode::kProducerNotApprovedDealer:
-    case ErrorCode::kProducerAlreadyRegistered:
-    case ErrorCode::kProducerNotRegistered:
-    case ErrorCode::kProducerUnknownCandidate:
-    case ErrorCode::kFinalityEvidenceUnknownKey: return 422;
-    case ErrorCode::kFinalityEvidenceDuplicate: return 409;
-    case ErrorCode::kListingMovedToCommittee:
-    case ErrorCode::kGovernanceNotCommitteeMember:
-    case ErrorCode::kGovernanceBadHeights:
-    case ErrorCode::kGovernanceUnknownProposal:
-    case ErrorCode::kGovernanceNotPending:
-    case ErrorCode::kGovernanceAlreadyApproved:
-    case ErrorCode::kGovernanceNotApproved:
-    case ErrorCode::kGovernanceTooManyOpen: return 422;
-    default: break;
-  }
-  if (e.code == consensus::kMempoolFull) return 503;
-  return 400;
-}
+HttpResponse error_response(ApiErrorRef e, std::string message) { return error_response(api_error(e, std::move(message))); }
 
 bool parse_hash(std::string_view hex, core::Hash256& out) {
   if (hex.size() != 64) return false;
@@ -96,8 +60,7 @@ HttpResponse Routes::handle(const HttpRequest& request) {
   };
   const bool get = request.method == "GET" || request.method == "HEAD";
   auto method_not_allowed = [&](const char* allowed) {
-    return error_response(405, kApiMethodNotAllowed, "api.method_not_allowed",
-                          request.method + " is not allowed here; use " + allowed);
+    return error_response(405, api_error("api.method_not_allowed", request.method + " is not allowed here; use " + allowed));
   };
   std::string_view rest;
   if (path == "/v1/info") {
@@ -135,21 +98,21 @@ HttpResponse Routes::handle(const HttpRequest& request) {
   if (tail("/v1/governance/proposals/", rest)) {
     if (!get) return method_not_allowed("GET");
     auto id = parse_u64(rest);
-    if (!id) return error_response(400, kApiInvalidQuery, "api.invalid_query", "a proposal is named by its id (decimal)");
+    if (!id) return error_response("api.invalid_query", "a proposal is named by its id (decimal)");
     Json j = node_.read([&](const chain::Chain& c, const storage::BlockStore&) -> Json {
       auto p = chain::load_proposal(c.state(), *id);
       return p ? proposal_json(c, *p) : Json(nullptr);
     });
     if (j.is_null())
-      return error_response(404, kApiProposalNotFound, "api.proposal_not_found", "no proposal " + std::to_string(*id));
+      return error_response("api.proposal_not_found", "no proposal " + std::to_string(*id));
     return json_response(200, j);
   }
   if (tail("/v1/dealers/", rest)) {
     if (!get) return method_not_allowed("GET");
     auto key = core::parse_address(rest);
-    if (!key) return error_response(400, key.error());
+    if (!key) return error_response(key.error());
     Json j = node_.read([&](const chain::Chain& c, const storage::BlockStore&) { return dealer_json(c, *key); });
-    if (j.is_null()) return error_response(404, kApiDealerNotFound, "api.dealer_not_found", "that account is not a dealer");
+    if (j.is_null()) return error_response("api.dealer_not_found", "that account is not a dealer");
     return json_response(200, j);
   }
   if (tail("/v1/accounts/", rest)) return get ? get_account(rest) : method_not_allowed("GET");
@@ -159,7 +122,7 @@ HttpResponse Routes::handle(const HttpRequest& request) {
   }
   if (tail("/v1/blocks/", rest)) return get ? get_block(rest) : method_not_allowed("GET");
   if (tail("/v1/transactions/", rest)) return get ? get_transaction(rest) : method_not_allowed("GET");
-  return error_response(404, kApiNotFound, "api.not_found", "no such endpoint: " + std::string(path.substr(0, 200)));
+  return error_response("api.not_found", "no such endpoint: " + std::string(path.substr(0, 200)));
 }
 
 HttpResponse Routes::get_proposals(std::string_view target) {
@@ -169,7 +132,7 @@ HttpResponse Routes::get_proposals(std::string_view target) {
     if (v.empty()) continue;
     auto n = parse_u64(v);
     if (!n || *n > max || (out == &limit && *n == 0))
-      return error_response(400, kApiInvalidQuery, "api.invalid_query",
+      return error_response("api.invalid_query",
                             std::string(name) + " must be a decimal number" + (out == &limit ? " within 1..1000" : ""));
     *out = *n;
   }
@@ -180,7 +143,7 @@ HttpResponse Routes::get_proposals(std::string_view target) {
 
 HttpResponse Routes::get_account(std::string_view address) {
   auto key = core::parse_address(address);
-  if (!key) return error_response(400, key.error());
+  if (!key) return error_response(key.error());
   Json j = node_.read([&](const chain::Chain& c, const storage::BlockStore&) { return account_json(c, *key); });
   j["next_sequence"] = node_.next_sequence(*key);  // counts this node's pending transactions
   return json_response(200, j);
@@ -194,7 +157,7 @@ HttpResponse Routes::get_block(std::string_view ref) {
   } else if (!ref.empty() && ref.size() <= 19 && ref.find_first_not_of("0123456789") == std::string_view::npos) {
     height = std::stoull(std::string(ref));
   } else if (!parse_hash(ref, id)) {
-    return error_response(400, kApiInvalidBlockRef, "api.invalid_block_ref",
+    return error_response("api.invalid_block_ref",
                           "a block is named by its height (decimal) or its id (64 hex digits)");
   }
   auto block = node_.read([&](const chain::Chain&, const storage::BlockStore& s) -> std::optional<chain::Block> {
@@ -202,17 +165,17 @@ HttpResponse Routes::get_block(std::string_view ref) {
     if (!height) return std::nullopt;
     return s.block_at(*height);
   });
-  if (!block) return error_response(404, kApiBlockNotFound, "api.block_not_found", "no such block: " + std::string(ref.substr(0, 80)));
+  if (!block) return error_response("api.block_not_found", "no such block: " + std::string(ref.substr(0, 80)));
   return json_response(200, block_json(*block));
 }
 
 HttpResponse Routes::get_finality_proof(std::string_view height_text) {
   if (height_text.empty() || height_text.size() > 19 || height_text.find_first_not_of("0123456789") != std::string_view::npos)
-    return error_response(400, kApiInvalidBlockRef, "api.invalid_block_ref", "a finality proof is asked by height (decimal)");
+    return error_response("api.invalid_block_ref", "a finality proof is asked by height (decimal)");
   const uint64_t height = std::stoull(std::string(height_text));
   auto proof = node_.read([&](const chain::Chain& c, const storage::BlockStore& s) { return finality_proof_json(c, s, height); });
   if (!proof)
-    return error_response(409, kApiNotFinal, "api.not_final",
+    return error_response("api.not_final",
                           "block " + std::to_string(height) + " is not final yet (or its proof is not stored yet)");
   return json_response(200, *proof);
 }
@@ -220,12 +183,12 @@ HttpResponse Routes::get_finality_proof(std::string_view height_text) {
 HttpResponse Routes::get_transaction(std::string_view id_hex) {
   core::Hash256 id;
   if (!parse_hash(id_hex, id))
-    return error_response(400, kApiInvalidTxId, "api.invalid_transaction_id", "a transaction id is 64 hex digits");
+    return error_response("api.invalid_transaction_id", "a transaction id is 64 hex digits");
   consensus::TxStatus st = node_.transaction_status(id);
   Json j;
   switch (st.state) {
     case consensus::TxState::kUnknown:
-      return error_response(404, kApiTxNotFound, "api.transaction_not_found",
+      return error_response("api.transaction_not_found",
                             "transaction " + std::string(id_hex) + " is neither in a block nor pending here");
     case consensus::TxState::kRejected:
       j["id"] = std::string(id_hex);
@@ -250,21 +213,21 @@ HttpResponse Routes::get_transaction(std::string_view id_hex) {
       return json_response(200, j);
     }
   }
-  return error_response(500, kApiInternalError, "api.internal_error", "unknown transaction state");
+  return error_response("api.internal_error", "unknown transaction state");
 }
 
 HttpResponse Routes::post_transaction(const std::string& body) {
   auto j = Json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object())
-    return error_response(400, kApiMalformedJson, "api.malformed_json", "the body must be a JSON object");
+    return error_response("api.malformed_json", "the body must be a JSON object");
   auto it = j.find("transaction");
   if (it == j.end() || !it->is_string())
-    return error_response(400, kApiMissingField, "api.missing_field",
+    return error_response("api.missing_field",
                           "\"transaction\" (the signed transaction in hex) is required");
   auto bytes = core::from_hex(it->get<std::string>());
-  if (!bytes) return error_response(400, kApiInvalidHex, "api.invalid_hex", "\"transaction\" is not valid hex");
+  if (!bytes) return error_response("api.invalid_hex", "\"transaction\" is not valid hex");
   auto id = node_.submit(*bytes, now_());
-  if (!id) return error_response(status_for(id.error()), id.error());
+  if (!id) return error_response(id.error());
   return json_response(202, Json{{"id", id->hex()}, {"status", "pending"}});
 }
 

@@ -24,7 +24,7 @@ core::Status Chain::restore(const std::vector<std::pair<Bytes, Bytes>>& entries,
   for (const auto& [k, v] : entries) all.emplace(k, v);
   (void)restored.apply(all);
   if (restored.root() != head.state_root)
-    return chain_error(ErrorCode::kBlockBadStateRoot, "stored state hashes to " + restored.root().hex() +
+    return chain_error("block.bad_state_root", "stored state hashes to " + restored.root().hex() +
                                                           " but block " + std::to_string(head.height) +
                                                           " commits to " + head.state_root.hex());
   state_ = std::move(restored);
@@ -79,25 +79,25 @@ core::Status Chain::apply_consensus(const BlockHeader& h, const std::optional<fi
                                     StateOverlay& s) const {
   using finality::load_ancestor;
   if (h.slot <= head_.slot || h.slot > max_slot(s, genesis_))
-    return chain_error(ErrorCode::kBlockBadSlot, "slot " + std::to_string(h.slot) + " is not after the parent's slot " +
+    return chain_error("block.bad_slot", "slot " + std::to_string(h.slot) + " is not after the parent's slot " +
                                                      std::to_string(head_.slot));
   if (h.timestamp != slot_time(h.slot))
-    return chain_error(ErrorCode::kBlockBadTimestamp, "block time is not the start of its slot");
+    return chain_error("block.bad_timestamp", "block time is not the start of its slot");
 
   // Slot and producer.
   finality::FinalBlock fin = finality::load_final(s);
   Schedule sc = load_schedule(s);
-  if (sc.producers.empty()) return chain_error(ErrorCode::kBlockWrongProducer, "the state has no producer schedule");
+  if (sc.producers.empty()) return chain_error("block.wrong_producer", "the state has no producer schedule");
   const Rolled rolled = roll_to_slot(sc, head_.slot + 1, h.slot, fin.id);
   if (rolled.rounds_started) maybe_propose(state_, s, sc, h.height);
   const Member producer = sc.at(h.slot);
   if (producer.signing_key != h.producer)
-    return chain_error(ErrorCode::kBlockWrongProducer, "slot " + std::to_string(h.slot) + " belongs to " +
+    return chain_error("block.wrong_producer", "slot " + std::to_string(h.slot) + " belongs to " +
                                                            producer.signing_key.hex() + ", not " + h.producer.hex());
   record_block(s, rolled, sc, producer, h.height, h.slot);
 
   // Justify: an ancestor, not older than the parent's; a newer one comes with its certificate.
-  auto bad_justify = [](const std::string& why) { return chain_error(ErrorCode::kBlockBadJustify, why); };
+  auto bad_justify = [](const std::string& why) { return chain_error("block.bad_justify", why); };
   const auto parent = load_ancestor(s, h.height - 1);
   if (!parent) return bad_justify("the parent's record is missing");
   const QcClaim& j = h.justify;
@@ -108,15 +108,15 @@ core::Status Chain::apply_consensus(const BlockHeader& h, const std::optional<fi
     return bad_justify("justify names a block that is not an ancestor since the last final block");
   if (j.slot < parent->justify.slot) return bad_justify("justify is older than the parent's");
   if (j == parent->justify) {
-    if (qc) return chain_error(ErrorCode::kBlockBadCertificate, "a certificate comes only with a new justify");
+    if (qc) return chain_error("block.bad_certificate", "a certificate comes only with a new justify");
   } else {
-    if (!qc) return chain_error(ErrorCode::kBlockBadCertificate, "a new justify needs its certificate");
+    if (!qc) return chain_error("block.bad_certificate", "a new justify needs its certificate");
     if (qc->vote != finality::Vote{j.slot, j.height, j.block_id, target->justify.slot})
-      return chain_error(ErrorCode::kBlockBadCertificate, "the certificate is not on the justified block");
+      return chain_error("block.bad_certificate", "the certificate is not on the justified block");
     const auto keys = generation_keys(s, target->generation);
     core::Status st = target->joint ? qc->verify_joint(chain_id_, keys, generation_keys(s, target->generation + 1))
                                     : qc->verify(chain_id_, keys);
-    if (!st) return chain_error(ErrorCode::kBlockBadCertificate, "certificate: " + st.error().message);
+    if (!st) return chain_error("block.bad_certificate", "certificate: " + st.error().message);
     record_votes(s, signers_of(s, *qc, target->generation, target->joint));
     // Two-chain rule: J certified, and J's justify is its parent A in the slot before: A is final.
     if (j.height >= 1) {
@@ -191,24 +191,24 @@ core::Result<Chain::Produced> Chain::produce_block(const std::vector<SignedTrans
 core::Result<BlockChanges> Chain::apply_block(const Block& block, bool signatures_verified) {
   const BlockHeader& h = block.header;
   if (h.height != head_.height + 1)
-    return chain_error(ErrorCode::kBlockBadHeight, "expected height " + std::to_string(head_.height + 1) +
+    return chain_error("block.bad_height", "expected height " + std::to_string(head_.height + 1) +
                                                        ", got " + std::to_string(h.height));
-  if (h.previous != head_id()) return chain_error(ErrorCode::kBlockBadPrevious, "block does not extend the head");
+  if (h.previous != head_id()) return chain_error("block.bad_previous", "block does not extend the head");
   if (block.transactions.size() > genesis_.params.max_block_transactions)
-    return chain_error(ErrorCode::kBlockTooManyTransactions, "block has too many transactions");
+    return chain_error("block.too_many_transactions", "block has too many transactions");
   StateOverlay block_state(state_);
   if (auto st = apply_consensus(h, block.justify_qc, block_state); !st) return st.error();
-  if (!block.verify_signature(chain_id_)) return chain_error(ErrorCode::kBlockBadSignature, "bad block signature");
+  if (!block.verify_signature(chain_id_)) return chain_error("block.bad_signature", "bad block signature");
   if (transactions_root(block.transactions) != h.tx_root)
-    return chain_error(ErrorCode::kBlockBadTxRoot, "transaction root does not match");
+    return chain_error("block.bad_tx_root", "transaction root does not match");
   for (size_t i = 0; i < block.transactions.size(); ++i) {
     const auto& tx = block.transactions[i];
     core::Status st = check_transaction(tx, chain_id_);
     if (st && !signatures_verified && !tx.verify_signature())
-      st = chain_error(ErrorCode::kTxBadSignature, "bad signature");
+      st = chain_error("tx.bad_signature", "bad signature");
     if (st) st = apply_transaction(block_state, tx, genesis_, h.timestamp, h.height);
     if (!st)
-      return chain_error(ErrorCode::kBlockInvalidTransaction,
+      return chain_error("block.invalid_transaction",
                          "transaction " + std::to_string(i) + " (" + tx.id().hex() + "): " + st.error().message);
   }
   BlockChanges changes;
@@ -216,19 +216,19 @@ core::Result<BlockChanges> Chain::apply_block(const Block& block, bool signature
   changes.undo = state_.apply(changes.writes);
   if (state_.root() != h.state_root) {
     (void)state_.apply(changes.undo);
-    return chain_error(ErrorCode::kBlockBadStateRoot, "state root does not match after applying the block");
+    return chain_error("block.bad_state_root", "state root does not match after applying the block");
   }
   head_ = h;
   return changes;
 }
 
 core::Status Chain::pop_head(const ChangeSet& undo, const BlockHeader& parent) {
-  if (head_.height == 0) return chain_error(ErrorCode::kBlockBadHeight, "the genesis cannot be popped");
+  if (head_.height == 0) return chain_error("block.bad_height", "the genesis cannot be popped");
   if (parent.height + 1 != head_.height || (parent.height == 0 ? chain_id_ : parent.id()) != head_.previous)
-    return chain_error(ErrorCode::kBlockBadPrevious, "that header is not the head's parent");
+    return chain_error("block.bad_previous", "that header is not the head's parent");
   (void)state_.apply(undo, /*with_undo=*/false);
   if (state_.root() != parent.state_root)
-    return chain_error(ErrorCode::kBlockBadStateRoot, "the undo set does not restore the parent's state root");
+    return chain_error("block.bad_state_root", "the undo set does not restore the parent's state root");
   head_ = parent;
   return core::Ok();
 }

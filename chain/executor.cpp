@@ -14,11 +14,11 @@ namespace lingji::chain {
 core::Status check_transaction(const SignedTransaction& tx, const Hash256& chain_id) {
   const auto& body = tx.body();
   if (body.chain_id != chain_id)
-    return chain_error(ErrorCode::kTxWrongChain, "transaction is for chain " + body.chain_id.hex() +
+    return chain_error("tx.wrong_chain_id", "transaction is for chain " + body.chain_id.hex() +
                                                      ", this is " + chain_id.hex());
-  if (body.operations.empty()) return chain_error(ErrorCode::kTxNoOperations, "transaction has no operations");
+  if (body.operations.empty()) return chain_error("tx.no_operations", "transaction has no operations");
   if (body.operations.size() > kMaxOperations)
-    return chain_error(ErrorCode::kTxTooManyOperations, "transaction has more than 16 operations");
+    return chain_error("tx.too_many_operations", "transaction has more than 16 operations");
   for (const auto& op : body.operations) {
     auto st = std::visit([&](const auto& o) { return check(o, body.sender); }, op);
     if (!st) return st;
@@ -32,18 +32,18 @@ core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const Ge
                         uint64_t height) {
   const auto& body = tx.body();
   if (body.expiration <= block_time)
-    return chain_error(ErrorCode::kTxExpired, "transaction expired at " + core::format_utc(body.expiration));
+    return chain_error("tx.expired", "transaction expired at " + core::format_utc(body.expiration));
   if (body.expiration > block_time + genesis.params.max_transaction_lifetime_ms)
-    return chain_error(ErrorCode::kTxExpirationTooFar, "expiration is more than " +
+    return chain_error("tx.expiration_too_far", "expiration is more than " +
                                                            std::to_string(genesis.params.max_transaction_lifetime_ms / 1000) +
                                                            " s ahead of the chain's time");
   Account sender = load_account(txs, body.sender);
   if (body.sequence < sender.sequence)
-    return chain_error(ErrorCode::kTxStaleSequence, "sequence " + std::to_string(body.sequence) +
+    return chain_error("tx.stale_sequence", "sequence " + std::to_string(body.sequence) +
                                                         " was already used; the account's next sequence is " +
                                                         std::to_string(sender.sequence));
   if (body.sequence > sender.sequence)
-    return chain_error(ErrorCode::kTxFutureSequence, "sequence " + std::to_string(body.sequence) +
+    return chain_error("tx.future_sequence", "sequence " + std::to_string(body.sequence) +
                                                          " is ahead of the account's next sequence " +
                                                          std::to_string(sender.sequence));
   ++sender.sequence;

@@ -14,7 +14,6 @@
 
 namespace lingji::consensus {
 
-using chain::ErrorCode;
 using chain::chain_error;
 
 namespace {
@@ -27,7 +26,7 @@ std::vector<std::pair<core::Bytes, core::Bytes>> state_entries(const chain::Stat
 
 core::Result<chain::Genesis> stored_genesis(const storage::BlockStore& store) {
   auto json = store.genesis_json();
-  if (!json) return core::make_error(storage::kStorageCorruption, "storage.corruption", "the store has no genesis");
+  if (!json) return storage::storage_error("storage.corruption", "the store has no genesis");
   return chain::parse_genesis_json(*json);
 }
 
@@ -41,7 +40,7 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
   auto& s = *node->store_;
   if (!s.genesis_json()) {
     if (!options.genesis)
-      return chain_error(ErrorCode::kGenesisInvalid, "the data directory holds no chain and no genesis was given");
+      return chain_error("genesis.invalid", "the data directory holds no chain and no genesis was given");
     if (auto st = s.put_genesis_json(chain::genesis_to_json(*options.genesis)); !st) return st.error();
   }
   auto genesis = stored_genesis(s);
@@ -54,10 +53,10 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
   } else {
     auto head = s.block_at(s.head_height());
     if (!head)
-      return core::make_error(storage::kStorageCorruption, "storage.corruption",
+      return storage::storage_error("storage.corruption",
                               "head block " + std::to_string(s.head_height()) + " is missing or damaged");
     if (auto st = node->chain_->restore(s.load_state(), head->header); !st)
-      return core::make_error(storage::kStorageCorruption, "storage.corruption",
+      return storage::storage_error("storage.corruption",
                               st.error().message + "; run lingjid --replay to rebuild the state");
   }
   node->safety_dir_ = options.data_dir / "safety";
@@ -82,10 +81,10 @@ core::Result<core::Hash256> Controller::submit(core::ByteView tx_bytes, core::Ti
   {
     std::lock_guard lock(mu_);
     if (mempool_->contains(tx.id()) || store_->find_transaction(tx.id()))
-      return chain_error(ErrorCode::kTxDuplicate, "transaction " + tx.id().hex() + " is already known");
+      return chain_error("tx.duplicate", "transaction " + tx.id().hex() + " is already known");
   }
   if (!tx.verify_signature())
-    return chain_error(ErrorCode::kTxBadSignature, "signature does not match the sender's key");
+    return chain_error("tx.bad_signature", "signature does not match the sender's key");
   std::function<void(core::ByteView)> listener;
   {
     std::lock_guard lock(mu_);
@@ -104,9 +103,9 @@ void Controller::set_tx_listener(std::function<void(core::ByteView)> listener) {
 
 core::Result<core::Hash256> Controller::submit_locked(const chain::SignedTransaction& tx, core::TimeMs now) {
   if (mempool_->contains(tx.id()) || store_->find_transaction(tx.id()))
-    return chain_error(ErrorCode::kTxDuplicate, "transaction " + tx.id().hex() + " is already known");
+    return chain_error("tx.duplicate", "transaction " + tx.id().hex() + " is already known");
   if (mempool_->full())
-    return core::make_error(kMempoolFull, "tx.mempool_full", "the node's mempool is full; retry later");
+    return consensus_error("tx.mempool_full", "the node's mempool is full; retry later");
   if (auto st = chain::apply_transaction(*pending_, tx, chain_->genesis(), now); !st) return st.error();
   mempool_->add(tx);
   return tx.id();
@@ -395,12 +394,12 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
   // any work: CONSENSUS.md votes only for slot <= now + 1, and nobody may produce ahead.
   const uint64_t current = chain_->slot_at(now);
   if (block.header.slot > current + 1)
-    return chain_error(ErrorCode::kBlockBadSlot, "block of slot " + std::to_string(block.header.slot) +
+    return chain_error("block.bad_slot", "block of slot " + std::to_string(block.header.slot) +
                                                      " is ahead of the current slot " + std::to_string(current));
   // Signatures outside the lock, on all cores, except those of transactions byte for byte in
   // the mempool, whose signature was checked at admission (the id covers the body only, so the
   // whole bytes, signature included, are compared).
-  if (!pool_) return core::make_error(storage::kStorageError, "node.no_pool", "no verification pool");
+  if (!pool_) return consensus_error("consensus.no_verify_pool", "no verification pool");
   std::vector<size_t> positions;  // of the transactions to check
   {
     std::lock_guard lock(mu_);
@@ -415,7 +414,7 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
     for (size_t i : positions) subset.push_back(block.transactions[i]);
   const bool all = positions.size() == block.transactions.size();
   if (auto bad = pool_->verify(all ? block.transactions : subset))
-    return chain_error(ErrorCode::kTxBadSignature,
+    return chain_error("tx.bad_signature",
                        "transaction " + std::to_string(positions[*bad]) + " has a bad signature");
   std::vector<chain::finality::SignedVote> votes;
   {
@@ -437,9 +436,9 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
       // A competing branch. Only a producer's signed block is kept (anyone else's would be a
       // free way to fill the fork database); the rest is checked if the node switches to it.
       if (!chain::is_producer_key(chain_->state(), block.header.producer))
-        return chain_error(ErrorCode::kBlockWrongProducer, "block signed by a key that is no producer's");
+        return chain_error("block.wrong_producer", "block signed by a key that is no producer's");
       if (!block.verify_signature(chain_->chain_id()))
-        return chain_error(ErrorCode::kBlockBadSignature, "bad block signature");
+        return chain_error("block.bad_signature", "bad block signature");
       watch_for_double_block(block);
       if (!fork_db_.add(block)) return Accepted::kStale;
       // Follow the highest quorum certificate; on equal certificates, the longer branch.
@@ -563,10 +562,10 @@ core::Result<chain::Block> Controller::produce(core::TimeMs time) {
   chain::Block out;
   {
     std::lock_guard lock(mu_);
-    if (producer_keys_.empty()) return chain_error(ErrorCode::kBlockWrongProducer, "this node has no producer key");
+    if (producer_keys_.empty()) return chain_error("block.wrong_producer", "this node has no producer key");
     const uint64_t slot = chain_->slot_at(time);
     if (slot <= chain_->head().slot)
-      return chain_error(ErrorCode::kBlockBadSlot, "slot " + std::to_string(slot) + " is not after the head's");
+      return chain_error("block.bad_slot", "slot " + std::to_string(slot) + " is not after the head's");
     // The key the schedule names, if this node holds it; otherwise the first key, which
     // produce_block refuses with block.wrong_producer.
     const auto named = chain_->producer_at(slot);
@@ -649,18 +648,19 @@ core::Result<ReplayReport> replay(const std::filesystem::path& data_dir, unsigne
     const std::optional<size_t> bad_signature = next ? pool.finish() : std::nullopt;
     const std::optional<chain::Block> cur = std::move(next);
     if (!cur)
-      return core::make_error(storage::kStorageCorruption, "storage.corruption",
+      return storage::storage_error("storage.corruption",
                               "block " + std::to_string(h) + " is missing or damaged");
     if (bad_signature)
-      return chain_error(ErrorCode::kTxBadSignature, "block " + std::to_string(h) + " transaction " +
+      return chain_error("tx.bad_signature", "block " + std::to_string(h) + " transaction " +
                                                          std::to_string(*bad_signature) + ": bad signature");
     next.reset();
     if (h + 1 <= head && (next = (*store)->block_at(h + 1))) pool.start(next->transactions);
     auto applied = chain.apply_block(*cur, /*signatures_verified=*/true);
     if (!applied) {
       if (next) (void)pool.finish();  // the workers must be done with `next` before it goes
-      return core::make_error(applied.error().code, applied.error().name,
-                              "replay stopped at block " + std::to_string(h) + ": " + applied.error().message);
+      core::Error e = applied.error();
+      e.message = "replay stopped at block " + std::to_string(h) + ": " + e.message;
+      return e;
     }
     ++report.blocks;
     report.transactions += cur->transactions.size();

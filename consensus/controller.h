@@ -24,14 +24,13 @@
 #include "chain/chain.h"
 #include "chain/finality/evidence.h"
 #include "chain/finality/voting_rules.h"
+#include "consensus/consensus_errors.h"
 #include "consensus/fork_db.h"
 #include "consensus/mempool.h"
 #include "consensus/verify_pool.h"
 #include "storage/block_store.h"
 
 namespace lingji::consensus {
-
-inline constexpr int kMempoolFull = 2012;  // tx.mempool_full
 
 struct ControllerOptions {
   std::filesystem::path data_dir;

@@ -15,7 +15,6 @@
 
 namespace lingji::consensus {
 namespace fs = std::filesystem;
-using chain::ErrorCode;
 using chain::chain_error;
 using chain::finality::SafetyState;
 
@@ -25,7 +24,7 @@ constexpr size_t kHeaderBytes = 8 + 4 + 32;
 constexpr size_t kChecksumBytes = 32;
 
 core::Error io_error(const std::string& what, const fs::path& path, int err) {
-  return chain_error(ErrorCode::kFinalitySafetyIoError, what + " " + path.string() + ": " + std::strerror(err));
+  return chain_error("finality.safety_io_error", what + " " + path.string() + ": " + std::strerror(err));
 }
 
 struct Fd {
@@ -155,14 +154,14 @@ core::Status SafetyStore::create(const fs::path& dir, const core::PublicKey& key
   // A .tmp means the key was used (or its creation began): refusing keeps a key from ever
   // starting over with an empty state after it may have voted.
   if (exists_no_follow(path) || exists_no_follow(tmp))
-    return chain_error(ErrorCode::kFinalitySafetyFileExists, "key " + key.hex() + " already has a safety file");
+    return chain_error("finality.safety_file_exists", "key " + key.hex() + " already has a safety file");
   if (auto st = write_synced(tmp, encode_file(key, initial)); !st) return st;
   // link() refuses to replace an existing file, so a concurrent creator cannot be overwritten.
   if (::link(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     if (err == EEXIST)
-      return chain_error(ErrorCode::kFinalitySafetyFileExists, "key " + key.hex() + " already has a safety file");
+      return chain_error("finality.safety_file_exists", "key " + key.hex() + " already has a safety file");
     return io_error("cannot link", path, err);
   }
   ::unlink(tmp.c_str());
@@ -177,17 +176,17 @@ core::Status SafetyStore::persist(const fs::path& dir, const core::PublicKey& ke
   switch (on_disk.status) {
     case SafetyLoad::kOk: break;
     case SafetyLoad::kMissing:
-      return chain_error(ErrorCode::kFinalitySafetyFileMissing,
+      return chain_error("finality.safety_file_missing",
                          "key " + key.hex() + " has no safety file: it must not vote (create() is for new keys)");
     case SafetyLoad::kDamaged:
-      return chain_error(ErrorCode::kFinalitySafetyFileDamaged, "key " + key.hex() + ": " + on_disk.reason);
+      return chain_error("finality.safety_file_damaged", "key " + key.hex() + ": " + on_disk.reason);
     case SafetyLoad::kUnreadable:
-      return chain_error(ErrorCode::kFinalitySafetyIoError, on_disk.reason);
+      return chain_error("finality.safety_io_error", on_disk.reason);
   }
   const SafetyState& old = on_disk.state;
   if (state.last_vote_slot < old.last_vote_slot || state.lock_slot < old.lock_slot ||
       (state.last_vote_slot == old.last_vote_slot && state.last_vote_id != old.last_vote_id))
-    return chain_error(ErrorCode::kFinalityBadSafetyState,
+    return chain_error("finality.bad_safety_state",
                        "the new state is behind the one on disk (last vote slot " +
                            std::to_string(old.last_vote_slot) + ", lock slot " + std::to_string(old.lock_slot) + ")");
   // A leftover .tmp from a crash is replaced; unlink first so that O_EXCL never follows a link.

@@ -54,7 +54,7 @@ bool convert_bits(const std::vector<uint8_t>& in, int from, int to, bool pad,
 }
 
 Error invalid(std::string why) {
-  return make_error(kAddressInvalid, "core.invalid_address", "invalid address: " + why);
+  return core_error("core.invalid_address", "invalid address: " + why);
 }
 
 }  // namespace
@@ -100,7 +100,7 @@ Result<PublicKey> parse_address(std::string_view address) {
   std::vector<uint8_t> values = hrp_expand(kAddressHrp);
   values.insert(values.end(), data.begin(), data.end());
   if (polymod(values) != kBech32mConst)
-    return make_error(kAddressChecksum, "core.address_checksum",
+    return core_error("core.address_checksum",
                       "address checksum does not match: check it for a typo");
   if (data[0] != 0) return invalid("unknown address version");
   std::vector<uint8_t> key_bytes;

@@ -15,7 +15,7 @@ std::string Amount::to_string() const {
 
 Result<Amount> Amount::parse(std::string_view text) {
   auto invalid = [&](const std::string& why) {
-    return make_error(kAmountInvalid, "core.invalid_amount",
+    return core_error("core.invalid_amount",
                       "invalid amount \"" + std::string(text.substr(0, 64)) + "\": " + why);
   };
   std::string_view s = text;
@@ -33,11 +33,11 @@ Result<Amount> Amount::parse(std::string_view text) {
   for (char c : frac)
     if (c < '0' || c > '9') return invalid("unexpected character");
   if (frac.size() > 8)
-    return make_error(kAmountTooPrecise, "core.amount_too_precise",
+    return core_error("core.amount_too_precise",
                       "amount \"" + std::string(text.substr(0, 64)) + "\" has more than 8 decimals");
   // Accumulate with a bound check at every digit: kMaxMoney is far below INT64_MAX / 10.
   auto out_of_range = [&] {
-    return make_error(kAmountOutOfRange, "core.amount_out_of_range",
+    return core_error("core.amount_out_of_range",
                       "amount exceeds the total supply of 10000000000 CT");
   };
   int64_t units = 0;

@@ -96,7 +96,7 @@ std::string format_utc(TimeMs t) {
 
 Result<TimeMs> parse_iso8601(std::string_view text) {
   auto bad = [&] {
-    return make_error(kTimeInvalid, "core.invalid_time",
+    return core_error("core.invalid_time",
                       "invalid time \"" + std::string(text.substr(0, 40)) +
                           "\": expected YYYY-MM-DDTHH:MM:SSZ or an offset like +08:00");
   };

@@ -70,9 +70,9 @@ bool Reader::count(uint32_t& n, uint32_t max_count) {
 }
 
 Status Reader::finish() const {
-  if (failed_) return make_error(kDecodeMalformed, "core.malformed_encoding", why_);
+  if (failed_) return core_error("core.malformed_encoding", why_);
   if (remaining() != 0)
-    return make_error(kDecodeTrailingBytes, "core.trailing_bytes",
+    return core_error("core.trailing_bytes",
                       std::to_string(remaining()) + " unexpected bytes after the value");
   return Ok();
 }

@@ -1,24 +1,33 @@
 // result.h: errors as values at the chain boundary (STYLE.md rule 2).
 //
-// An Error carries a stable numeric code, a stable dotted name ("token.insufficient_balance")
-// and a human message. Codes are grouped by module and never renumbered once released:
-//   1000-1099 core (decoding, parsing)     2000-2099 transactions     2100-2199 token
-//   2200-2299 vesting and listing          2300-2399 blocks           4000-4099 API edge
-//   2400-2799 genesis, dealers, producers, finality (chain/chain_errors.h)
-//   5000-5099 P2P transport (net/net_errors.h; also the goodbye reason codes on the wire)
-//   8100-8199 lingji-relay (tests/relay, test tooling only)
+// An Error carries a stable numeric code, a stable dotted name ("token.insufficient_balance"),
+// its class, and a human message. Each layer declares its errors in one table, in the layer's
+// range of codes (core/error_table.h has the map of ranges and the table rules).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace lingji::core {
 
+// What kind of refusal an error is; the API edge maps it to an HTTP status.
+enum class ErrorClass : uint8_t {
+  kInvalid = 1,  // the input is malformed or breaks a rule that needs no state (HTTP 400)
+  kNotFound,     // what was asked for does not exist (404)
+  kConflict,     // a duplicate or a sequence race: refresh and retry (409)
+  kRejected,     // well formed, but the state refuses it (422)
+  kUnavailable,  // the node cannot take it now: retry later (503)
+  kInternal,     // a fault of this process or its storage (500)
+  kRetired,      // a released code that is no longer produced, reserved forever
+};
+
 struct Error {
   int code = 0;
   std::string name;
   std::string message;
+  ErrorClass cls = ErrorClass::kInvalid;
 };
 
 template <class T>
@@ -60,8 +69,8 @@ class [[nodiscard]] Status {
 
 inline Status Ok() { return Status(); }
 
-inline Error make_error(int code, std::string name, std::string message) {
-  return Error{code, std::move(name), std::move(message)};
+inline Error make_error(int code, std::string name, std::string message, ErrorClass cls = ErrorClass::kInvalid) {
+  return Error{code, std::move(name), std::move(message), cls};
 }
 
 }  // namespace lingji::core

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "chain/chain_errors.h"
+#include "core/core_errors.h"
 #include "core/codec.h"
 #include "net/p2p.h"
 
@@ -134,7 +135,10 @@ struct Network::Impl : net::Handler {
     switch (type) {
       case kTransaction: {
         auto id = node.submit(payload, wall_clock_ms());  // the tx listener gossips it on
-        if (!id && (id.error().code == static_cast<int>(chain::ErrorCode::kTxBadSignature) || id.error().code < 2000))
+        // Undecodable bytes or a failed signature can only be a forgery or garbage; a transaction
+        // that merely no longer applies (spent, expired) may have been valid when the peer sent it.
+        if (!id && (chain::ChainErrorRef("tx.bad_signature").matches(id.error()) ||
+                    core::find_code(core::kCoreErrors, id.error().code)))
           p2p->penalize(peer, "invalid transaction: " + id.error().message);
         break;
       }
@@ -186,7 +190,7 @@ struct Network::Impl : net::Handler {
         if (!vote) return p2p->penalize(peer, "undecodable vote");
         auto added = node.add_vote(*vote);
         if (!added) {
-          if (added.error().name == "finality.bad_signature") p2p->penalize(peer, "vote with a bad signature");
+          if (chain::ChainErrorRef("finality.bad_signature").matches(added.error())) p2p->penalize(peer, "vote with a bad signature");
           return;
         }
         if (*added) (void)p2p->broadcast(kVote, payload, peer);

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 // err: the errno of the failed call, taken right after it (building `what` may change errno).
 core::Error io_error(int err, const std::string& what) {
-  return core::make_error(kStorageError, "storage.io_error", "block files: " + what + ": " + std::strerror(err));
+  return storage_error("storage.io_error", "block files: " + what + ": " + std::strerror(err));
 }
 
 std::string file_name(uint32_t n) {

@@ -29,7 +29,7 @@ rocksdb::Slice slice(core::ByteView v) { return {reinterpret_cast<const char*>(v
 const std::string kStoreFormat = "2";
 
 core::Error io_error(const rocksdb::Status& s) {
-  return core::make_error(kStorageError, "storage.io_error", "RocksDB: " + s.ToString());
+  return storage_error("storage.io_error", "RocksDB: " + s.ToString());
 }
 
 uint64_t height_of_key(const rocksdb::Slice& k) {
@@ -138,13 +138,13 @@ core::Result<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem
     core::Reader r(core::as_bytes(*head));
     uint64_t h = 0;
     if (!r.u64(h) || !r.finish())
-      return core::make_error(kStorageCorruption, "storage.corruption", "head record is damaged");
+      return storage_error("storage.corruption", "head record is damaged");
     impl->head = h;
   }
   // Stores from before the block files kept whole blocks in the blocks column family.
   const auto format = impl->get(kDefault, "format");
   if (format ? *format != kStoreFormat : impl->head > 0)
-    return core::make_error(kStorageCorruption, "storage.corruption",
+    return storage_error("storage.corruption",
                             "the data directory was written by an incompatible version of lingjid (store format " +
                                 (format ? *format : std::string("1")) + ", this version reads " + kStoreFormat +
                                 "); start with a new --data-dir");
@@ -216,7 +216,7 @@ std::optional<chain::ChangeSet> BlockStore::undo_at(uint64_t height) const {
 core::Result<chain::Block> BlockStore::pop_head() {
   const uint64_t h = impl_->head;
   auto corrupt = [&](const std::string& what) {
-    return core::make_error(kStorageCorruption, "storage.corruption", "cannot pop block " + std::to_string(h) + ": " + what);
+    return storage_error("storage.corruption", "cannot pop block " + std::to_string(h) + ": " + what);
   };
   if (h == 0) return corrupt("the store holds no block");
   auto block = block_at(h);

@@ -41,7 +41,7 @@ const char* dealer_status_name(DealerStatus s) {
 }
 
 core::Status check(const DealerApply& op, const PublicKey&) {
-  auto bad = [](const char* what) { return chain_error(ErrorCode::kDealerBadField, what); };
+  auto bad = [](const char* what) { return chain_error("dealer.bad_field", what); };
   if (!is_clean_text(op.name, 1, 64)) return bad("dealer name must be 1 to 64 bytes without control characters");
   if (!is_clean_text(op.region, 1, 32)) return bad("region must be 1 to 32 bytes without control characters");
   if (op.country.size() != 2 || op.country[0] < 'A' || op.country[0] > 'Z' || op.country[1] < 'A' || op.country[1] > 'Z')
@@ -52,7 +52,7 @@ core::Status check(const DealerApply& op, const PublicKey&) {
 
 core::Status apply(StateOverlay& s, const DealerApply& op, const ApplyContext& ctx) {
   if (auto existing = load_dealer(s, ctx.sender); existing && existing->status != DealerStatus::kPending)
-    return chain_error(ErrorCode::kDealerAlreadyRegistered,
+    return chain_error("dealer.already_registered",
                        std::string("this account is already a dealer (") + dealer_status_name(existing->status) + ")");
   store_dealer(s, ctx.sender, Dealer{DealerStatus::kPending, op.name, op.region, op.country, op.contact, ctx.block_time});
   return core::Ok();
@@ -60,15 +60,15 @@ core::Status apply(StateOverlay& s, const DealerApply& op, const ApplyContext& c
 
 core::Status check(const DealerSetStatus& op, const PublicKey&) {
   if (op.status != DealerStatus::kApproved && op.status != DealerStatus::kSuspended)
-    return chain_error(ErrorCode::kDealerBadStatus, "a dealer can only be approved (2) or suspended (3)");
+    return chain_error("dealer.bad_status", "a dealer can only be approved (2) or suspended (3)");
   return core::Ok();
 }
 
 core::Status apply(StateOverlay& s, const DealerSetStatus& op, const ApplyContext& ctx) {
   if (ctx.sender != ctx.genesis.foundation)
-    return chain_error(ErrorCode::kDealerNotFoundation, "only the foundation can approve or suspend dealers");
+    return chain_error("dealer.not_foundation", "only the foundation can approve or suspend dealers");
   auto d = load_dealer(s, op.dealer);
-  if (!d) return chain_error(ErrorCode::kDealerUnknown, "that account has not applied to be a dealer");
+  if (!d) return chain_error("dealer.unknown", "that account has not applied to be a dealer");
   d->status = op.status;
   store_dealer(s, op.dealer, *d);
   return core::Ok();

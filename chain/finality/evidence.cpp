@@ -9,10 +9,10 @@ namespace lingji::chain::finality {
 namespace {
 
 core::Error not_equivocation(std::string why) {
-  return chain_error(ErrorCode::kFinalityNotEquivocation, std::move(why));
+  return chain_error("finality.not_equivocation", std::move(why));
 }
 
-core::Error bad_signature(std::string why) { return chain_error(ErrorCode::kFinalityBadSignature, std::move(why)); }
+core::Error bad_signature(std::string why) { return chain_error("finality.bad_signature", std::move(why)); }
 
 void write_header(core::Writer& w, const SignedHeader& h) { w.raw(h.header.encode()).fixed(h.signature); }
 
@@ -45,7 +45,7 @@ core::Result<DoubleVoteEvidence> DoubleVoteEvidence::decode(ByteView bytes) {
   DoubleVoteEvidence e;
   core::Reader r(bytes);
   if (e.a.read(r)) e.b.read(r);
-  if (auto st = r.finish(); !st) return chain_error(ErrorCode::kFinalityMalformed, "DoubleVoteEvidence: " + st.error().message);
+  if (auto st = r.finish(); !st) return chain_error("finality.malformed", "DoubleVoteEvidence: " + st.error().message);
   if (!(e.a.vote.block_id < e.b.vote.block_id)) return not_equivocation("votes are not in canonical order");
   return e;
 }
@@ -90,7 +90,7 @@ core::Result<DoubleBlockEvidence> DoubleBlockEvidence::decode(ByteView bytes) {
   DoubleBlockEvidence e;
   core::Reader r(bytes);
   if (read_header(r, e.a)) read_header(r, e.b);
-  if (auto st = r.finish(); !st) return chain_error(ErrorCode::kFinalityMalformed, "DoubleBlockEvidence: " + st.error().message);
+  if (auto st = r.finish(); !st) return chain_error("finality.malformed", "DoubleBlockEvidence: " + st.error().message);
   if (!(e.a.header.id() < e.b.header.id())) return not_equivocation("headers are not in canonical order");
   return e;
 }

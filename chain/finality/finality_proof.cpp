@@ -22,13 +22,13 @@ core::Result<BlockFinalityProof> BlockFinalityProof::decode(ByteView bytes) {
   core::Reader r(bytes);
   uint32_t n = 0;
   if (!r.u32(n) || n < 2 || n > kMaxProofHeaders)
-    return chain_error(ErrorCode::kFinalityMalformed, "finality proof: 2 to 256 headers expected");
+    return chain_error("finality.malformed", "finality proof: 2 to 256 headers expected");
   for (uint32_t i = 0; i < n; ++i) {
     ByteView raw;
     if (!r.raw(BlockHeader::kEncodedBytes, raw))
-      return chain_error(ErrorCode::kFinalityMalformed, "finality proof: truncated header");
+      return chain_error("finality.malformed", "finality proof: truncated header");
     auto h = BlockHeader::decode(raw);
-    if (!h) return chain_error(ErrorCode::kFinalityMalformed, "finality proof: " + h.error().message);
+    if (!h) return chain_error("finality.malformed", "finality proof: " + h.error().message);
     p.headers.push_back(*h);
   }
   auto qc = QuorumCertificate::decode_rest(r);  // checks size, order and trailing bytes
@@ -39,10 +39,10 @@ core::Result<BlockFinalityProof> BlockFinalityProof::decode(ByteView bytes) {
 
 core::Status BlockFinalityProof::verify(const Hash256& chain_id, const std::vector<PublicKey>& producer_set,
                                         const std::optional<std::vector<PublicKey>>& next_set) const {
-  if (headers.size() < 2) return chain_error(ErrorCode::kFinalityMalformed, "finality proof: fewer than 2 headers");
+  if (headers.size() < 2) return chain_error("finality.malformed", "finality proof: fewer than 2 headers");
   for (size_t i = 1; i < headers.size(); ++i)
     if (headers[i].previous != headers[i - 1].id() || headers[i].height != headers[i - 1].height + 1)
-      return chain_error(ErrorCode::kFinalityMalformed,
+      return chain_error("finality.malformed",
                          "finality proof: header " + std::to_string(i) + " is not the child of the one before");
   FinalityProof last{block_ref(headers[headers.size() - 2]), block_ref(headers.back()), qc_on_b};
   return next_set ? last.verify_joint(chain_id, producer_set, *next_set) : last.verify(chain_id, producer_set);

@@ -8,9 +8,9 @@ namespace {
 
 core::Status check_shape(const FinalityProof& p) {
   if (!(p.qc_on_b.vote == vote_for(p.b)))
-    return chain_error(ErrorCode::kFinalityWrongVote, "the QC is not on block B " + p.b.id.hex());
+    return chain_error("finality.wrong_vote", "the QC is not on block B " + p.b.id.hex());
   if (!proves_final(p.a, p.b))
-    return chain_error(ErrorCode::kFinalityNotFinal,
+    return chain_error("finality.not_final",
                        "B is not A's child in the next slot with a justify on A");
   return core::Ok();
 }
@@ -38,7 +38,7 @@ core::Result<FinalityProof> FinalityProof::decode(ByteView bytes) {
   FinalityProof p;
   core::Reader r(bytes);
   if (!p.a.read(r) || !p.b.read(r))
-    return chain_error(ErrorCode::kFinalityMalformed, "finality proof: " + r.finish().error().message);
+    return chain_error("finality.malformed", "finality proof: " + r.finish().error().message);
   auto qc = QuorumCertificate::decode_rest(r);  // checks size, order and trailing bytes
   if (!qc) return qc.error();
   p.qc_on_b = std::move(*qc);

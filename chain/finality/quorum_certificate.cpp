@@ -23,12 +23,12 @@ bool contains(const std::vector<PublicKey>& sorted_keys, const PublicKey& k) {
 
 core::Status check_canonical(const QuorumCertificate& qc) {
   if (qc.signers.size() > kMaxQcSigners)
-    return chain_error(ErrorCode::kFinalityTooManySigners,
+    return chain_error("finality.too_many_signers",
                        std::to_string(qc.signers.size()) + " signers, at most " + std::to_string(kMaxQcSigners));
   for (size_t i = 1; i < qc.signers.size(); ++i) {
     // Strictly increasing keys: a repeated key would otherwise be counted twice toward quorum.
     if (!(qc.signers[i - 1].first < qc.signers[i].first))
-      return chain_error(ErrorCode::kFinalityNonCanonicalSigners,
+      return chain_error("finality.non_canonical_signers",
                          "signer " + std::to_string(i) + " is not after signer " + std::to_string(i - 1));
   }
   return core::Ok();
@@ -38,19 +38,19 @@ core::Status check_signatures(const Hash256& chain_id, const QuorumCertificate& 
   const Bytes msg = vote_signing_bytes(chain_id, qc.vote);
   for (const auto& [key, sig] : qc.signers) {
     if (!core::verify(key, msg, sig))
-      return chain_error(ErrorCode::kFinalityBadSignature, "bad signature by " + key.hex());
+      return chain_error("finality.bad_signature", "bad signature by " + key.hex());
   }
   return core::Ok();
 }
 
 core::Status no_quorum(const char* which, size_t have, size_t n) {
-  return chain_error(ErrorCode::kFinalityNoQuorum, std::string(which) + ": " + std::to_string(have) +
+  return chain_error("finality.no_quorum", std::string(which) + ": " + std::to_string(have) +
                                                        " signers, quorum of " + std::to_string(n) +
                                                        " is " + std::to_string(quorum(n)));
 }
 
 core::Status bad_set(const char* which) {
-  return chain_error(ErrorCode::kFinalityBadProducerSet, std::string(which) + " repeats a key");
+  return chain_error("finality.bad_producer_set", std::string(which) + " repeats a key");
 }
 
 }  // namespace
@@ -83,7 +83,7 @@ bool QuorumCertificate::read(core::Reader& r) {
 
 core::Result<QuorumCertificate> QuorumCertificate::decode_rest(core::Reader& r) {
   ByteView rest;
-  if (!r.raw(r.remaining(), rest)) return chain_error(ErrorCode::kFinalityMalformed, "QC: truncated");
+  if (!r.raw(r.remaining(), rest)) return chain_error("finality.malformed", "QC: truncated");
   return decode(rest);
 }
 
@@ -93,11 +93,11 @@ core::Result<QuorumCertificate> QuorumCertificate::decode(ByteView bytes) {
   uint32_t n = 0;
   if (qc.vote.read(r) && r.u32(n)) {
     if (n > kMaxQcSigners)
-      return chain_error(ErrorCode::kFinalityTooManySigners,
+      return chain_error("finality.too_many_signers",
                          std::to_string(n) + " signers, at most " + std::to_string(kMaxQcSigners));
     read_signers(r, n, qc);
   }
-  if (auto st = r.finish(); !st) return chain_error(ErrorCode::kFinalityMalformed, "QC: " + st.error().message);
+  if (auto st = r.finish(); !st) return chain_error("finality.malformed", "QC: " + st.error().message);
   if (auto st = check_canonical(qc); !st) return st.error();
   return qc;
 }
@@ -107,7 +107,7 @@ core::Status QuorumCertificate::verify(const Hash256& chain_id, const std::vecto
   if (has_repeats(s)) return bad_set("producer set");
   if (auto st = check_canonical(*this); !st) return st;
   for (const auto& [key, sig] : signers) {
-    if (!contains(s, key)) return chain_error(ErrorCode::kFinalitySignerNotInSet, key.hex() + " is not in the set");
+    if (!contains(s, key)) return chain_error("finality.signer_not_in_set", key.hex() + " is not in the set");
   }
   if (signers.size() < quorum(s.size())) return no_quorum("set", signers.size(), s.size());
   return check_signatures(chain_id, *this);
@@ -123,7 +123,7 @@ core::Status QuorumCertificate::verify_joint(const Hash256& chain_id, const std:
   size_t in_s = 0, in_t = 0;
   for (const auto& [key, sig] : signers) {
     const bool a = contains(s, key), b = contains(t, key);
-    if (!a && !b) return chain_error(ErrorCode::kFinalitySignerNotInSet, key.hex() + " is in neither set");
+    if (!a && !b) return chain_error("finality.signer_not_in_set", key.hex() + " is in neither set");
     in_s += a;
     in_t += b;
   }
@@ -139,11 +139,11 @@ QcBuilder::QcBuilder(const Hash256& chain_id, const Vote& vote, std::vector<Publ
 }
 
 core::Result<QcBuilder::Added> QcBuilder::add(const SignedVote& v) {
-  if (!(v.vote == vote_)) return chain_error(ErrorCode::kFinalityWrongVote, "vote is not for the block being certified");
+  if (!(v.vote == vote_)) return chain_error("finality.wrong_vote", "vote is not for the block being certified");
   const bool member = contains(set_, v.voter) || (next_set_ && contains(*next_set_, v.voter));
-  if (!member) return chain_error(ErrorCode::kFinalitySignerNotInSet, v.voter.hex() + " is not in the set");
+  if (!member) return chain_error("finality.signer_not_in_set", v.voter.hex() + " is not in the set");
   if (signers_.count(v.voter)) return Added::kDuplicate;
-  if (!v.verify(chain_id_)) return chain_error(ErrorCode::kFinalityBadSignature, "bad signature by " + v.voter.hex());
+  if (!v.verify(chain_id_)) return chain_error("finality.bad_signature", "bad signature by " + v.voter.hex());
   signers_.emplace(v.voter, v.signature);
   return Added::kAdded;
 }

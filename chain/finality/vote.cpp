@@ -50,7 +50,7 @@ core::Result<SignedVote> SignedVote::decode(ByteView bytes) {
   SignedVote v;
   core::Reader r(bytes);
   v.read(r);
-  if (auto st = r.finish(); !st) return chain_error(ErrorCode::kFinalityMalformed, "signed vote: " + st.error().message);
+  if (auto st = r.finish(); !st) return chain_error("finality.malformed", "signed vote: " + st.error().message);
   return v;
 }
 

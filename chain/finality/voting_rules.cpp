@@ -6,7 +6,7 @@
 namespace lingji::chain::finality {
 namespace {
 
-RefuseVote refuse(ErrorCode code, std::string why) { return RefuseVote{chain_error(code, std::move(why))}; }
+RefuseVote refuse(ChainErrorRef code, std::string why) { return RefuseVote{chain_error(code, std::move(why))}; }
 
 std::string slot_text(uint64_t s) { return "slot " + std::to_string(s); }
 
@@ -46,36 +46,36 @@ core::Result<SafetyState> SafetyState::decode(ByteView bytes) {
   SafetyState s;
   core::Reader r(bytes);
   s.read(r);
-  if (auto st = r.finish(); !st) return chain_error(ErrorCode::kFinalityMalformed, "safety state: " + st.error().message);
+  if (auto st = r.finish(); !st) return chain_error("finality.malformed", "safety state: " + st.error().message);
   if (s.last_vote && (s.last_vote->vote.slot != s.last_vote_slot || s.last_vote->vote.block_id != s.last_vote_id))
-    return chain_error(ErrorCode::kFinalityBadSafetyState, "the stored vote is not the last vote");
+    return chain_error("finality.bad_safety_state", "the stored vote is not the last vote");
   return s;
 }
 
 VoteDecision decide_vote(const SafetyState& state, const BlockRef& candidate, bool extends_lock) {
   if (candidate.justify_slot >= candidate.slot)
-    return refuse(ErrorCode::kFinalityBadJustify,
+    return refuse("finality.bad_justify",
                   "justify " + slot_text(candidate.justify_slot) + " is not below block " + slot_text(candidate.slot));
 
   // Rule 1: one vote per slot, slots strictly increasing.
   if (candidate.slot < state.last_vote_slot)
-    return refuse(ErrorCode::kFinalitySlotNotNewer,
+    return refuse("finality.slot_not_newer",
                   slot_text(candidate.slot) + " is before the last vote's " + slot_text(state.last_vote_slot));
   if (candidate.slot == state.last_vote_slot) {
     if (candidate.id != state.last_vote_id)
-      return refuse(ErrorCode::kFinalityAlreadyVotedInSlot,
+      return refuse("finality.already_voted_in_slot",
                     "already voted for another block in " + slot_text(candidate.slot));
     // Re-send only the exact stored bytes (never re-sign): whatever was sent before is what the
     // network has, and a fresh signature over different fields would be a second vote.
     if (!state.last_vote || !(state.last_vote->vote == vote_for(candidate)))
-      return refuse(ErrorCode::kFinalityBadSafetyState, "no stored vote for this block to re-send");
+      return refuse("finality.bad_safety_state", "no stored vote for this block to re-send");
     return ResendVote{*state.last_vote};
   }
 
   // Rule 2: safety (extends the lock) or liveness (its justify is newer than the lock).
   const bool newer_justify = candidate.justify_slot > state.lock_slot;
   if (!extends_lock && !newer_justify)
-    return refuse(ErrorCode::kFinalityLockConflict,
+    return refuse("finality.lock_conflict",
                   "conflicts with the lock at " + slot_text(state.lock_slot) + " and its justify (" +
                       slot_text(candidate.justify_slot) + ") is not newer");
 

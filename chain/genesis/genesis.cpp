@@ -30,7 +30,7 @@ core::Hash256 Genesis::chain_id() const {
 }
 
 core::Status Genesis::validate() const {
-  auto bad = [](std::string why) { return chain_error(ErrorCode::kGenesisInvalid, "invalid genesis: " + why); };
+  auto bad = [](std::string why) { return chain_error("genesis.invalid", "invalid genesis: " + why); };
   if (chain_name.empty() || chain_name.size() > 64) return bad("chain_name must be 1 to 64 characters");
   if (utc_offset_minutes < -14 * 60 || utc_offset_minutes > 14 * 60) return bad("time zone offset out of range");
   if (params.block_interval_ms < 100 || params.block_interval_ms > 60'000)

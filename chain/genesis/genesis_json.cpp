@@ -14,7 +14,7 @@
 namespace lingji::chain {
 
 core::Result<Genesis> parse_genesis_json(std::string_view text) {
-  auto bad = [](const std::string& why) { return chain_error(ErrorCode::kGenesisInvalid, "invalid genesis file: " + why); };
+  auto bad = [](const std::string& why) { return chain_error("genesis.invalid", "invalid genesis file: " + why); };
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
   try {

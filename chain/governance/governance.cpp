@@ -49,7 +49,7 @@ Bytes proposal_key(uint64_t id) {
   return k;
 }
 
-core::Error bad_param(std::string why) { return chain_error(ErrorCode::kGovernanceBadParam, std::move(why)); }
+core::Error bad_param(std::string why) { return chain_error("governance.bad_param", std::move(why)); }
 
 uint64_t read_u64(const StateReader& s, const Bytes& key) {
   const Bytes* v = s.get(key);
@@ -182,10 +182,10 @@ core::Status check_change(const ParamChange& c) {
 
 core::Status check_text_fields(const ProposalHeights& h, const std::string& description) {
   if (!is_clean_text(description, 0, kMaxDescriptionBytes))
-    return chain_error(ErrorCode::kGovernanceBadDescription,
+    return chain_error("governance.bad_description",
                        "description must be at most 256 bytes without control characters");
   if (h.expires_height == 0 || h.effective_height < h.expires_height)
-    return chain_error(ErrorCode::kGovernanceBadHeights,
+    return chain_error("governance.bad_heights",
                        "effective_height must be at or after expires_height, and expires_height after 0");
   return core::Ok();
 }
@@ -196,7 +196,7 @@ bool is_member(const std::vector<Member>& members, const PublicKey& account) {
 
 core::Status require_member(const StateReader& s, const PublicKey& account) {
   if (!is_member(committee(s), account))
-    return chain_error(ErrorCode::kGovernanceNotCommitteeMember,
+    return chain_error("governance.not_committee_member",
                        "only the account of an active producer is a member of the governance committee (R14)");
   return core::Ok();
 }
@@ -216,14 +216,14 @@ core::Status open_proposal(StateOverlay& s, Proposal p, const PublicKey& propose
   const ProposalHeights& h = p.heights;
   if (h.expires_height <= height || h.expires_height - height > kMaxVotingBlocks ||
       h.effective_height - h.expires_height > kMaxEnactDelayBlocks)
-    return chain_error(ErrorCode::kGovernanceBadHeights,
+    return chain_error("governance.bad_heights",
                        "expires_height must be 1 to " + std::to_string(kMaxVotingBlocks) + " blocks after this block (" +
                            std::to_string(height) + ") and effective_height at most " +
                            std::to_string(kMaxEnactDelayBlocks) + " blocks after expires_height");
   auto open = load_open(s);
   const auto mine = std::count_if(open.begin(), open.end(), [&](const OpenEntry& e) { return e.proposer == proposer; });
   if (static_cast<size_t>(mine) >= kMaxOpenPerMember)
-    return chain_error(ErrorCode::kGovernanceTooManyOpen, "a member has at most " + std::to_string(kMaxOpenPerMember) +
+    return chain_error("governance.too_many_open", "a member has at most " + std::to_string(kMaxOpenPerMember) +
                                                               " proposals open (pending or approved) at once");
   p.id = next_proposal_id(s);
   p.proposer = proposer;
@@ -525,7 +525,7 @@ core::Status apply(StateOverlay& s, const GovernancePropose& op, const ApplyCont
 
 core::Status check(const GovernanceProposeListing& op, const PublicKey&) {
   if (!is_clean_text(op.exchange, 1, kMaxExchangeNameBytes))
-    return chain_error(ErrorCode::kListingBadExchangeName,
+    return chain_error("listing.bad_exchange_name",
                        "exchange name must be 1 to 64 bytes without control characters");
   return check_text_fields(op.heights, op.description);
 }
@@ -533,7 +533,7 @@ core::Status check(const GovernanceProposeListing& op, const PublicKey&) {
 core::Status apply(StateOverlay& s, const GovernanceProposeListing& op, const ApplyContext& ctx) {
   if (auto st = check(op, ctx.sender); !st) return st;
   if (auto existing = load_listing(s))
-    return chain_error(ErrorCode::kListingAlreadyDeclared,
+    return chain_error("listing.already_declared",
                        "the listing was already declared at " + core::format_utc(existing->listed_at));
   Proposal p;
   p.kind = ProposalKind::kListing;
@@ -547,13 +547,13 @@ core::Status check(const GovernanceApprove&, const PublicKey&) { return core::Ok
 
 core::Status apply(StateOverlay& s, const GovernanceApprove& op, const ApplyContext& ctx) {
   auto p = load_proposal(s, op.proposal);
-  if (!p) return chain_error(ErrorCode::kGovernanceUnknownProposal, "no proposal " + std::to_string(op.proposal));
+  if (!p) return chain_error("governance.unknown_proposal", "no proposal " + std::to_string(op.proposal));
   if (auto st = require_member(s, ctx.sender); !st) return st;
   if (p->status != ProposalStatus::kPending)
-    return chain_error(ErrorCode::kGovernanceNotPending, "proposal " + std::to_string(p->id) + " is " +
+    return chain_error("governance.not_pending", "proposal " + std::to_string(p->id) + " is " +
                                                              proposal_status_name(p->status) + ", not pending");
   if (std::find(p->approvals.begin(), p->approvals.end(), ctx.sender) != p->approvals.end())
-    return chain_error(ErrorCode::kGovernanceAlreadyApproved, "this member already approved the proposal");
+    return chain_error("governance.already_approved", "this member already approved the proposal");
   p->approvals.push_back(ctx.sender);
   if (maybe_approve(s, *p, current_height(s))) set_due(s, p->id, p->heights.effective_height);
   store_proposal(s, *p);
@@ -564,13 +564,13 @@ core::Status check(const GovernanceUnapprove&, const PublicKey&) { return core::
 
 core::Status apply(StateOverlay& s, const GovernanceUnapprove& op, const ApplyContext& ctx) {
   auto p = load_proposal(s, op.proposal);
-  if (!p) return chain_error(ErrorCode::kGovernanceUnknownProposal, "no proposal " + std::to_string(op.proposal));
+  if (!p) return chain_error("governance.unknown_proposal", "no proposal " + std::to_string(op.proposal));
   if (p->status != ProposalStatus::kPending)
-    return chain_error(ErrorCode::kGovernanceNotPending, "proposal " + std::to_string(p->id) + " is " +
+    return chain_error("governance.not_pending", "proposal " + std::to_string(p->id) + " is " +
                                                              proposal_status_name(p->status) + ", not pending");
   auto it = std::find(p->approvals.begin(), p->approvals.end(), ctx.sender);
   if (it == p->approvals.end())
-    return chain_error(ErrorCode::kGovernanceNotApproved, "this account has not approved the proposal");
+    return chain_error("governance.not_approved", "this account has not approved the proposal");
   p->approvals.erase(it);
   store_proposal(s, *p);
   return core::Ok();

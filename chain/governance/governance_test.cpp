@@ -134,9 +134,9 @@ TEST_F(GovernanceTest, GenesisParametersAndErrorCodes) {
   EXPECT_EQ(gp.block_interval_ms, genesis.params.block_interval_ms);
   EXPECT_TRUE(validate_params(gp));
   EXPECT_EQ(committee(chain.state()).size(), 4u);
-  EXPECT_EQ(static_cast<int>(ErrorCode::kGovernanceNotCommitteeMember), 2801);
-  EXPECT_EQ(static_cast<int>(ErrorCode::kGovernanceBadDescription), 2809);
-  EXPECT_EQ(static_cast<int>(ErrorCode::kListingMovedToCommittee), 2204);
+  EXPECT_EQ(ChainErrorRef("governance.not_committee_member").def->code, 2801);
+  EXPECT_EQ(ChainErrorRef("governance.bad_description").def->code, 2809);
+  EXPECT_EQ(ChainErrorRef("listing.moved_to_committee").def->code, 2204);
 }
 
 TEST_F(GovernanceTest, ExactlyTwoThirdsNeverTakesEffect) {

@@ -64,7 +64,7 @@ core::Result<Offence> read_offence(const ReportEvidence& op, const Hash256* chai
       return Offence{e->a.header.producer, e->a.header.slot, e->a.header.id(), e->b.header.id()};
     }
   }
-  return chain_error(ErrorCode::kFinalityBadEvidenceKind,
+  return chain_error("finality.bad_evidence_kind",
                      "evidence kind " + std::to_string(static_cast<int>(op.kind)) + " is not 1 (two votes) or 2 (two headers)");
 }
 
@@ -153,10 +153,10 @@ core::Status apply(StateOverlay& s, const ReportEvidence& op, const ApplyContext
   const Schedule sc = load_schedule(s);
   const std::vector<Member> members = members_with_key(s, sc, shape->key);
   if (members.empty())
-    return chain_error(ErrorCode::kFinalityEvidenceUnknownKey,
+    return chain_error("finality.evidence_unknown_key",
                        "key " + shape->key.hex() + " votes in neither the generation in force nor the pending one");
   if (load_evidence(s, shape->key, shape->slot))
-    return chain_error(ErrorCode::kFinalityEvidenceDuplicate, "an offence of key " + shape->key.hex() + " in slot " +
+    return chain_error("finality.evidence_duplicate", "an offence of key " + shape->key.hex() + " in slot " +
                                                                   std::to_string(shape->slot) + " is already recorded");
   const Hash256 chain_id = ctx.genesis.chain_id();
   auto offence = read_offence(op, &chain_id);

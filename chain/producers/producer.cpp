@@ -34,7 +34,7 @@ void add_votes(StateOverlay& s, const PublicKey& candidate, int64_t delta) {
 core::Status require_approved_dealer(const StateReader& s, const PublicKey& account) {
   auto d = load_dealer(s, account);
   if (!d || d->status != DealerStatus::kApproved)
-    return chain_error(ErrorCode::kProducerNotApprovedDealer,
+    return chain_error("producer.not_approved_dealer",
                        "only an approved dealer can be a producer candidate (R15)");
   return core::Ok();
 }
@@ -86,9 +86,9 @@ void adjust_vote_weight(StateOverlay& s, const PublicKey& voter, int64_t delta) 
 }
 
 core::Status check(const ProducerRegister& op, const PublicKey&) {
-  if (op.signing_key.is_zero()) return chain_error(ErrorCode::kProducerBadSigningKey, "the signing key is missing");
-  if (!is_clean_text(op.url, 1, 128)) return chain_error(ErrorCode::kProducerBadField, "url must be 1 to 128 bytes");
-  if (!is_clean_text(op.region, 1, 32)) return chain_error(ErrorCode::kProducerBadField, "region must be 1 to 32 bytes");
+  if (op.signing_key.is_zero()) return chain_error("producer.bad_signing_key", "the signing key is missing");
+  if (!is_clean_text(op.url, 1, 128)) return chain_error("producer.bad_field", "url must be 1 to 128 bytes");
+  if (!is_clean_text(op.region, 1, 32)) return chain_error("producer.bad_field", "region must be 1 to 32 bytes");
   return core::Ok();
 }
 
@@ -96,7 +96,7 @@ core::Status apply(StateOverlay& s, const ProducerRegister& op, const ApplyConte
   if (auto st = require_approved_dealer(s, ctx.sender); !st) return st;
   auto p = load_producer(s, ctx.sender).value_or(Producer{});
   if (p.registered)
-    return chain_error(ErrorCode::kProducerAlreadyRegistered, "already a candidate; use producer_update_key to change the key");
+    return chain_error("producer.already_registered", "already a candidate; use producer_update_key to change the key");
   // A returning candidate keeps the votes that still name it.
   p.registered = true;
   p.signing_key = op.signing_key;
@@ -108,14 +108,14 @@ core::Status apply(StateOverlay& s, const ProducerRegister& op, const ApplyConte
 }
 
 core::Status check(const ProducerUpdateKey& op, const PublicKey&) {
-  if (op.signing_key.is_zero()) return chain_error(ErrorCode::kProducerBadSigningKey, "the signing key is missing");
+  if (op.signing_key.is_zero()) return chain_error("producer.bad_signing_key", "the signing key is missing");
   return core::Ok();
 }
 
 core::Status apply(StateOverlay& s, const ProducerUpdateKey& op, const ApplyContext& ctx) {
   if (auto st = require_approved_dealer(s, ctx.sender); !st) return st;
   auto p = load_producer(s, ctx.sender);
-  if (!p || !p->registered) return chain_error(ErrorCode::kProducerNotRegistered, "this account is not a candidate");
+  if (!p || !p->registered) return chain_error("producer.not_registered", "this account is not a candidate");
   p->signing_key = op.signing_key;
   store_producer(s, ctx.sender, *p);
   return core::Ok();
@@ -125,7 +125,7 @@ core::Status check(const ProducerUnregister&, const PublicKey&) { return core::O
 
 core::Status apply(StateOverlay& s, const ProducerUnregister&, const ApplyContext& ctx) {
   auto p = load_producer(s, ctx.sender);
-  if (!p || !p->registered) return chain_error(ErrorCode::kProducerNotRegistered, "this account is not a candidate");
+  if (!p || !p->registered) return chain_error("producer.not_registered", "this account is not a candidate");
   p->registered = false;
   store_producer(s, ctx.sender, *p);
   return core::Ok();
@@ -133,11 +133,11 @@ core::Status apply(StateOverlay& s, const ProducerUnregister&, const ApplyContex
 
 core::Status check(const VoteProducers& op, const PublicKey&) {
   if (op.candidates.size() > kMaxVotesPerHolder)
-    return chain_error(ErrorCode::kProducerTooManyVotes, "a holder votes for at most 30 candidates");
+    return chain_error("producer.too_many_votes", "a holder votes for at most 30 candidates");
   std::vector<PublicKey> sorted = op.candidates;
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-    return chain_error(ErrorCode::kProducerDuplicateVote, "a candidate is named twice");
+    return chain_error("producer.duplicate_vote", "a candidate is named twice");
   return core::Ok();
 }
 
@@ -147,7 +147,7 @@ core::Status apply(StateOverlay& s, const VoteProducers& op, const ApplyContext&
   for (const auto& c : next) {
     auto p = load_producer(s, c);
     if (!p || !p->registered)
-      return chain_error(ErrorCode::kProducerUnknownCandidate, "a named account is not a registered candidate");
+      return chain_error("producer.unknown_candidate", "a named account is not a registered candidate");
   }
   const int64_t weight = load_account(s, ctx.sender).balance.units();
   for (const auto& c : load_votes(s, ctx.sender)) add_votes(s, c, -weight);

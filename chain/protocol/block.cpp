@@ -45,7 +45,7 @@ Bytes BlockHeader::encode() const {
 core::Result<BlockHeader> BlockHeader::decode(ByteView bytes) {
   BlockHeader h;
   core::Reader r(bytes);
-  if (!decode_header(r, h) || !r.finish()) return chain_error(ErrorCode::kBlockMalformed, "malformed block header");
+  if (!decode_header(r, h) || !r.finish()) return chain_error("block.malformed", "malformed block header");
   return h;
 }
 
@@ -66,7 +66,7 @@ Bytes Block::encode() const {
 
 core::Result<Block> Block::decode(ByteView bytes) {
   if (bytes.size() > kMaxBlockBytes)
-    return chain_error(ErrorCode::kBlockTooLarge, "block exceeds " + std::to_string(kMaxBlockBytes) + " bytes");
+    return chain_error("block.too_large", "block exceeds " + std::to_string(kMaxBlockBytes) + " bytes");
   Block b;
   core::Reader r(bytes);
   uint32_t n = 0;
@@ -78,13 +78,13 @@ core::Result<Block> Block::decode(ByteView bytes) {
     for (uint32_t i = 0; i < n; ++i) {
       if (!r.bytes(tx_bytes, kMaxTransactionBytes)) break;
       auto tx = SignedTransaction::decode(tx_bytes);
-      if (!tx) return chain_error(ErrorCode::kBlockMalformed, "transaction " + std::to_string(i) + ": " + tx.error().message);
+      if (!tx) return chain_error("block.malformed", "transaction " + std::to_string(i) + ": " + tx.error().message);
       b.transactions.push_back(std::move(*tx));
     }
   }
-  if (auto st = r.finish(); !st) return chain_error(ErrorCode::kBlockMalformed, "malformed block: " + st.error().message);
+  if (auto st = r.finish(); !st) return chain_error("block.malformed", "malformed block: " + st.error().message);
   if (b.header.tx_count != b.transactions.size())
-    return chain_error(ErrorCode::kBlockMalformed, "header tx_count does not match the transactions");
+    return chain_error("block.malformed", "header tx_count does not match the transactions");
   return b;
 }
 

@@ -39,10 +39,10 @@ SignedTransaction SignedTransaction::sign(TransactionBody body, const core::Priv
 
 core::Result<SignedTransaction> SignedTransaction::decode(ByteView bytes) {
   if (bytes.size() > kMaxTransactionBytes)
-    return chain_error(ErrorCode::kTxTooLarge, "transaction of " + std::to_string(bytes.size()) +
+    return chain_error("tx.too_large", "transaction of " + std::to_string(bytes.size()) +
                                                    " bytes exceeds the limit of " +
                                                    std::to_string(kMaxTransactionBytes));
-  if (bytes.size() < 64) return chain_error(ErrorCode::kTxMalformed, "transaction is truncated");
+  if (bytes.size() < 64) return chain_error("tx.malformed", "transaction is truncated");
   SignedTransaction tx;
   ByteView body = bytes.first(bytes.size() - 64);
   core::Reader r(body);
@@ -58,10 +58,10 @@ core::Result<SignedTransaction> SignedTransaction::decode(ByteView bytes) {
       if (!decode_op(r, op, unknown_op)) break;
   }
   if (auto st = r.finish(); !st) {
-    if (unknown_op) return chain_error(ErrorCode::kTxUnknownOperation, st.error().message);
+    if (unknown_op) return chain_error("tx.unknown_operation", st.error().message);
     if (r.failed() && st.error().message.find("count ") == 0)
-      return chain_error(ErrorCode::kTxTooManyOperations, st.error().message);
-    return chain_error(ErrorCode::kTxMalformed, "malformed transaction: " + st.error().message);
+      return chain_error("tx.too_many_operations", st.error().message);
+    return chain_error("tx.malformed", "malformed transaction: " + st.error().message);
   }
   auto sig = Signature::from(bytes.last(64));
   tx.signature_ = *sig;

@@ -260,10 +260,10 @@ TEST_F(VestingSpendTest, CtReceivedFromOthersIsFreeAtOnce) {
 }
 
 TEST_F(VestingSpendTest, DeclareListingIsRefusedEvenFromTheFoundation) {
-  EXPECT_EQ(static_cast<int>(ErrorCode::kListingNotFoundation), 2201);
-  EXPECT_EQ(static_cast<int>(ErrorCode::kListingAlreadyDeclared), 2202);
-  EXPECT_EQ(static_cast<int>(ErrorCode::kListingBadExchangeName), 2203);
-  EXPECT_EQ(static_cast<int>(ErrorCode::kListingMovedToCommittee), 2204);
+  EXPECT_EQ(ChainErrorRef("listing.not_foundation").def->code, 2201);
+  EXPECT_EQ(ChainErrorRef("listing.already_declared").def->code, 2202);
+  EXPECT_EQ(ChainErrorRef("listing.bad_exchange_name").def->code, 2203);
+  EXPECT_EQ(ChainErrorRef("listing.moved_to_committee").def->code, 2204);
   TimeMs t = g + 5000;
   core::PrivateKey dev = dev_key("dev");
   for (const core::PrivateKey* from : {&foundation, &dev, &team}) {
