@@ -1,8 +1,10 @@
 // apply_context.h: what an operation may know while it is applied: the genesis (parameters,
-// the foundation's key, the time zone), the block's timestamp, the transaction's sender, and
-// the block's height (the next block's when a transaction is checked against the head).
+// the foundation's key, the time zone), the block's timestamp, the transaction's sender, the
+// block's height (the next block's when a transaction is checked against the head), and where
+// its events go.
 #pragma once
 
+#include "chain/events.h"
 #include "chain/genesis/genesis.h"
 
 namespace lingji::chain {
@@ -12,6 +14,7 @@ struct ApplyContext {
   TimeMs block_time;
   PublicKey sender;
   uint64_t height = 0;
+  EventLog* events = nullptr;  // null: nobody listens (a mempool check)
 };
 
 }  // namespace lingji::chain

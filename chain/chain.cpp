@@ -1,5 +1,6 @@
 #include "chain/chain.h"
 
+#include "chain/block_hooks.h"
 #include "chain/chain_errors.h"
 #include "chain/executor.h"
 #include "chain/governance/governance.h"
@@ -75,8 +76,9 @@ std::vector<Member> signers_of(const StateReader& s, const finality::QuorumCerti
 
 }  // namespace
 
-core::Status Chain::apply_consensus(const BlockHeader& h, const std::optional<finality::QuorumCertificate>& qc,
-                                    StateOverlay& s) const {
+core::Result<PublicKey> Chain::apply_consensus(const BlockHeader& h,
+                                               const std::optional<finality::QuorumCertificate>& qc, StateOverlay& s,
+                                               EventLog& events) const {
   using finality::load_ancestor;
   if (h.slot <= head_.slot || h.slot > max_slot(s, genesis_))
     return chain_error("block.bad_slot", "slot " + std::to_string(h.slot) + " is not after the parent's slot " +
@@ -145,9 +147,18 @@ core::Status Chain::apply_consensus(const BlockHeader& h, const std::optional<fi
   store_schedule(s, sc);
   const bool joint = sc.pending && sc.pending->joint_from != 0;
   finality::store_ancestor(s, h.height, finality::Ancestor{h.slot, h.previous, j, sc.generation, joint});
-  // Governance: proposals due at this height take effect, then the producer's block reward.
-  begin_block(s, genesis_, h.height, h.slot, h.timestamp, producer.account);
-  return core::Ok();
+  run_begin_block(s, BlockContext{genesis_, h.height, h.slot, h.timestamp, producer.account, &events});
+  return producer.account;
+}
+
+BlockChanges Chain::finish_block(const BlockHeader& h, const PublicKey& producer_account, StateOverlay& block_state,
+                                 EventLog events) {
+  run_end_block(block_state, BlockContext{genesis_, h.height, h.slot, h.timestamp, producer_account, &events});
+  BlockChanges changes;
+  changes.writes = block_state.take_writes();
+  changes.undo = state_.apply(changes.writes);
+  changes.events = std::move(events);
+  return changes;
 }
 
 core::Result<Chain::Produced> Chain::produce_block(const std::vector<SignedTransaction>& candidates, uint64_t slot,
@@ -166,13 +177,15 @@ core::Result<Chain::Produced> Chain::produce_block(const std::vector<SignedTrans
     h.justify = parent->justify;
   }
   StateOverlay block_state(state_);
-  if (auto st = apply_consensus(h, out.block.justify_qc, block_state); !st) return st.error();
+  EventLog events;
+  auto producer_account = apply_consensus(h, out.block.justify_qc, block_state, events);
+  if (!producer_account) return producer_account.error();
   out.block.transactions.reserve(std::min<size_t>(candidates.size(), genesis_.params.max_block_transactions));
+  const TxContext tc{genesis_, chain_id_, h.timestamp, h.height, &events};
   for (const auto& tx : candidates) {
     if (out.block.transactions.size() >= genesis_.params.max_block_transactions) break;
-    core::Status st = check_transaction(tx, chain_id_);
-    if (st) st = apply_transaction(block_state, tx, genesis_, h.timestamp, h.height);
-    if (!st) {
+    events.set_source(EventSource{static_cast<uint32_t>(out.block.transactions.size())});
+    if (core::Status st = execute_transaction(block_state, tx, tc); !st) {
       out.rejected.emplace_back(tx.id(), st.error());
       continue;
     }
@@ -180,8 +193,7 @@ core::Result<Chain::Produced> Chain::produce_block(const std::vector<SignedTrans
   }
   h.tx_root = transactions_root(out.block.transactions);
   h.tx_count = static_cast<uint32_t>(out.block.transactions.size());
-  out.changes.writes = block_state.take_writes();
-  out.changes.undo = state_.apply(out.changes.writes);
+  out.changes = finish_block(h, *producer_account, block_state, std::move(events));
   h.state_root = state_.root();
   out.block.sign(chain_id_, key);
   head_ = h;
@@ -197,23 +209,23 @@ core::Result<BlockChanges> Chain::apply_block(const Block& block, bool signature
   if (block.transactions.size() > genesis_.params.max_block_transactions)
     return chain_error("block.too_many_transactions", "block has too many transactions");
   StateOverlay block_state(state_);
-  if (auto st = apply_consensus(h, block.justify_qc, block_state); !st) return st.error();
+  EventLog events;
+  auto producer_account = apply_consensus(h, block.justify_qc, block_state, events);
+  if (!producer_account) return producer_account.error();
   if (!block.verify_signature(chain_id_)) return chain_error("block.bad_signature", "bad block signature");
   if (transactions_root(block.transactions) != h.tx_root)
     return chain_error("block.bad_tx_root", "transaction root does not match");
+  const TxContext tc{genesis_, chain_id_, h.timestamp, h.height, &events};
   for (size_t i = 0; i < block.transactions.size(); ++i) {
     const auto& tx = block.transactions[i];
-    core::Status st = check_transaction(tx, chain_id_);
-    if (st && !signatures_verified && !tx.verify_signature())
-      st = chain_error("tx.bad_signature", "bad signature");
-    if (st) st = apply_transaction(block_state, tx, genesis_, h.timestamp, h.height);
+    events.set_source(EventSource{static_cast<uint32_t>(i)});
+    core::Status st = signatures_verified || tx.verify_signature() ? execute_transaction(block_state, tx, tc)
+                                                                   : chain_error("tx.bad_signature", "bad signature");
     if (!st)
       return chain_error("block.invalid_transaction",
                          "transaction " + std::to_string(i) + " (" + tx.id().hex() + "): " + st.error().message);
   }
-  BlockChanges changes;
-  changes.writes = block_state.take_writes();
-  changes.undo = state_.apply(changes.writes);
+  BlockChanges changes = finish_block(h, *producer_account, block_state, std::move(events));
   if (state_.root() != h.state_root) {
     (void)state_.apply(changes.undo);
     return chain_error("block.bad_state_root", "state root does not match after applying the block");
@@ -234,9 +246,8 @@ core::Status Chain::pop_head(const ChangeSet& undo, const BlockHeader& parent) {
 }
 
 core::Status Chain::check_against_head(const SignedTransaction& tx, TimeMs time) const {
-  if (auto st = check_transaction(tx, chain_id_); !st) return st;
   StateOverlay scratch(state_);
-  return apply_transaction(scratch, tx, genesis_, time, head_.height + 1);
+  return execute_transaction(scratch, tx, TxContext{genesis_, chain_id_, time, head_.height + 1});
 }
 
 }  // namespace lingji::chain

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "chain/events.h"
 #include "chain/finality/ancestry.h"
 #include "chain/genesis/genesis.h"
 #include "chain/protocol/block.h"
@@ -16,10 +17,12 @@
 
 namespace lingji::chain {
 
-// The writes of one applied block and the previous values they replaced (what pop_head needs).
+// The writes of one applied block, the previous values they replaced (what pop_head needs),
+// and what the block did (chain/events.h).
 struct BlockChanges {
   ChangeSet writes;
   ChangeSet undo;
+  EventLog events;
 };
 
 class Chain {
@@ -94,9 +97,14 @@ class Chain {
 
  private:
   // The consensus part of a block, before its transactions: slot and producer against the
-  // schedule, missed slots, justify and its certificate, finality, the set change.
-  [[nodiscard]] core::Status apply_consensus(const BlockHeader& h, const std::optional<finality::QuorumCertificate>& qc,
-                                             StateOverlay& s) const;
+  // schedule, missed slots, justify and its certificate, finality, the set change; then the
+  // begin_block hooks. Returns the account of the block's producer.
+  [[nodiscard]] core::Result<PublicKey> apply_consensus(const BlockHeader& h,
+                                                        const std::optional<finality::QuorumCertificate>& qc,
+                                                        StateOverlay& s, EventLog& events) const;
+  // Commits a block's state: end_block hooks, then the writes into the state.
+  BlockChanges finish_block(const BlockHeader& h, const PublicKey& producer_account, StateOverlay& block_state,
+                            EventLog events);
 
   Genesis genesis_;
   Hash256 chain_id_;

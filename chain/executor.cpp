@@ -1,13 +1,7 @@
 #include "chain/executor.h"
 
 #include "chain/chain_errors.h"
-#include "chain/dealers/dealer.h"
-#include "chain/producers/ejection.h"
-#include "chain/governance/governance.h"
-#include "chain/producers/producer.h"
 #include "chain/token/account.h"
-#include "chain/token/transfer.h"
-#include "chain/vesting/listing.h"
 
 namespace lingji::chain {
 
@@ -28,29 +22,35 @@ core::Status check_transaction(const SignedTransaction& tx, const Hash256& chain
 
 namespace {
 
-core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const Genesis& genesis, TimeMs block_time,
-                        uint64_t height) {
+// The stateful part; requires check_transaction(tx) passed.
+core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const TxContext& tc) {
   const auto& body = tx.body();
-  if (body.expiration <= block_time)
+  if (body.expiration <= tc.time)
     return chain_error("tx.expired", "transaction expired at " + core::format_utc(body.expiration));
-  if (body.expiration > block_time + genesis.params.max_transaction_lifetime_ms)
+  if (body.expiration > tc.time + tc.genesis.params.max_transaction_lifetime_ms)
     return chain_error("tx.expiration_too_far", "expiration is more than " +
-                                                           std::to_string(genesis.params.max_transaction_lifetime_ms / 1000) +
-                                                           " s ahead of the chain's time");
+                                                    std::to_string(tc.genesis.params.max_transaction_lifetime_ms / 1000) +
+                                                    " s ahead of the chain's time");
   Account sender = load_account(txs, body.sender);
   if (body.sequence < sender.sequence)
     return chain_error("tx.stale_sequence", "sequence " + std::to_string(body.sequence) +
-                                                        " was already used; the account's next sequence is " +
-                                                        std::to_string(sender.sequence));
+                                                " was already used; the account's next sequence is " +
+                                                std::to_string(sender.sequence));
   if (body.sequence > sender.sequence)
     return chain_error("tx.future_sequence", "sequence " + std::to_string(body.sequence) +
-                                                         " is ahead of the account's next sequence " +
-                                                         std::to_string(sender.sequence));
+                                                 " is ahead of the account's next sequence " +
+                                                 std::to_string(sender.sequence));
   ++sender.sequence;
   store_account(txs, body.sender, sender);
-  ApplyContext ctx{genesis, block_time, body.sender, height};
-  for (const auto& op : body.operations) {
-    auto st = std::visit([&](const auto& o) { return apply(txs, o, ctx); }, op);
+  ApplyContext ctx{tc.genesis, tc.time, body.sender, tc.height, tc.events};
+  const uint32_t tx_index = tc.events ? tc.events->source().tx : 0;
+  for (size_t i = 0; i < body.operations.size(); ++i) {
+    if (tc.events) tc.events->set_source(EventSource{tx_index, static_cast<uint16_t>(i)});
+    auto st = std::visit([&](const auto& o) {
+      core::Status applied = apply(txs, o, ctx);
+      if (applied && tc.events) tc.events->applied(o.kType);
+      return applied;
+    }, body.operations[i]);
     if (!st) return st;
   }
   return core::Ok();
@@ -58,12 +58,17 @@ core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const Ge
 
 }  // namespace
 
-core::Status apply_transaction(StateOverlay& s, const SignedTransaction& tx, const Genesis& genesis,
-                               TimeMs block_time, uint64_t height) {
+core::Status execute_transaction(StateOverlay& s, const SignedTransaction& tx, const TxContext& ctx) {
+  if (auto st = check_transaction(tx, ctx.chain_id); !st) return st;
+  const EventLog::Mark mark = ctx.events ? ctx.events->mark() : EventLog::Mark{};
   s.begin();
-  core::Status st = apply_body(s, tx, genesis, block_time, height);
-  if (st) s.commit();
-  else s.rollback();
+  core::Status st = apply_body(s, tx, ctx);
+  if (st) {
+    s.commit();
+  } else {
+    s.rollback();
+    if (ctx.events) ctx.events->truncate(mark);
+  }
   return st;
 }
 

@@ -1,5 +1,9 @@
-// executor.h: checks and applies transactions. Signatures are checked once by the caller
+// executor.h: runs transactions. Signatures are checked once by the caller
 // (SignedTransaction::verify_signature, often on a thread pool); everything else is here.
+//
+// The executor owns the pairing of each operation's check() and apply() (op_base.h): there is
+// no way to apply an operation that skipped its stateless rules, so an apply() may rely on
+// them (a transfer to oneself, a vote naming a candidate twice never reach apply()).
 //
 // A transaction applies atomically: its operations run on an overlay that is kept only if all
 // of them succeed. Replay is refused three ways: a transaction names its chain (chain_id), an
@@ -13,13 +17,26 @@
 
 namespace lingji::chain {
 
-// Stateless checks: chain id, operation count, each operation's own check().
+// What a transaction is judged against.
+struct TxContext {
+  const Genesis& genesis;
+  const Hash256& chain_id;
+  // The block's timestamp; for admission to a node's mempool, the node's clock.
+  TimeMs time = 0;
+  // The block's height (the next block's when a transaction is checked against the head).
+  uint64_t height = 0;
+  // Where the transaction's events go (chain/events.h); null to drop them.
+  EventLog* events = nullptr;
+};
+
+// Stateless checks only: chain id, operation count, each operation's own check(). For screening
+// a transaction before any state is read (gossip, the mempool); execute_transaction runs them too.
 [[nodiscard]] core::Status check_transaction(const SignedTransaction& tx, const Hash256& chain_id);
 
-// Stateful: expiration against block_time, sequence, then each operation; on success the
-// writes are in `s` and the sender's sequence has advanced; on failure `s` is unchanged.
-// height: the block's (records such as evidence keep it).
-[[nodiscard]] core::Status apply_transaction(StateOverlay& s, const SignedTransaction& tx,
-                                             const Genesis& genesis, TimeMs block_time, uint64_t height = 0);
+// Every rule: the stateless checks, then expiration against ctx.time, the sequence, then each
+// operation's apply(). On success the writes are in `s`, the sender's sequence has advanced and
+// the transaction's events are appended to ctx.events; on failure `s` and the events are as
+// they were.
+[[nodiscard]] core::Status execute_transaction(StateOverlay& s, const SignedTransaction& tx, const TxContext& ctx);
 
 }  // namespace lingji::chain

@@ -106,15 +106,19 @@ core::Result<core::Hash256> Controller::submit_locked(const chain::SignedTransac
     return chain_error("tx.duplicate", "transaction " + tx.id().hex() + " is already known");
   if (mempool_->full())
     return consensus_error("tx.mempool_full", "the node's mempool is full; retry later");
-  if (auto st = chain::apply_transaction(*pending_, tx, chain_->genesis(), now); !st) return st.error();
+  if (auto st = chain::execute_transaction(*pending_, tx, pending_context(now)); !st) return st.error();
   mempool_->add(tx);
   return tx.id();
+}
+
+chain::TxContext Controller::pending_context(core::TimeMs now) const {
+  return chain::TxContext{chain_->genesis(), chain_->chain_id(), now, chain_->head().height + 1};
 }
 
 void Controller::rebuild_pending(core::TimeMs now) {
   pending_ = std::make_unique<chain::StateOverlay>(chain_->state());
   for (const auto& tx : mempool_->all()) {
-    if (auto st = chain::apply_transaction(*pending_, tx, chain_->genesis(), now); !st) {
+    if (auto st = chain::execute_transaction(*pending_, tx, pending_context(now)); !st) {
       rejections_.add(tx.id(), st.error());
       mempool_->remove(tx.id());
     }

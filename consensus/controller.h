@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "chain/chain.h"
+#include "chain/executor.h"
 #include "chain/finality/evidence.h"
 #include "chain/finality/voting_rules.h"
 #include "consensus/consensus_errors.h"
@@ -127,6 +128,8 @@ class Controller {
  private:
   Controller() = default;
   core::Result<core::Hash256> submit_locked(const chain::SignedTransaction& tx, core::TimeMs now);
+  // The mempool judges transactions at the node's clock, as the next block would.
+  chain::TxContext pending_context(core::TimeMs now) const;
   void rebuild_pending(core::TimeMs now);
   // One producer key of this node and its durable vote state (shared/CONSENSUS.md).
   struct ProducerKey {

@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "chain/apply_context.h"
-#include "chain/protocol/operations.h"
+#include "chain/dealers/dealer_ops.h"
 #include "chain/state/state.h"
 
 namespace lingji::chain {
@@ -26,13 +26,5 @@ StateKey dealer_key(const PublicKey& account);
 std::optional<Dealer> load_dealer(const StateReader& s, const PublicKey& account);
 void store_dealer(StateOverlay& s, const PublicKey& account, const Dealer& d);
 const char* dealer_status_name(DealerStatus s);  // "pending", "approved", "suspended"
-
-[[nodiscard]] core::Status check(const DealerApply& op, const PublicKey& sender);
-// A new applicant, or a pending one updating its details; approved/suspended dealers cannot
-// re-apply (their status is the foundation's decision).
-[[nodiscard]] core::Status apply(StateOverlay& s, const DealerApply& op, const ApplyContext& ctx);
-
-[[nodiscard]] core::Status check(const DealerSetStatus& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const DealerSetStatus& op, const ApplyContext& ctx);
 
 }  // namespace lingji::chain

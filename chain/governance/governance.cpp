@@ -7,6 +7,7 @@
 #include "chain/protocol/text_rules.h"
 #include "chain/protocol/transaction.h"
 #include "chain/token/account.h"
+#include "chain/token/money.h"
 #include "chain/vesting/vesting.h"
 #include "core/codec.h"
 
@@ -292,26 +293,6 @@ void decide_due(StateOverlay& s, const Genesis& g, uint64_t height, uint64_t slo
   if (changed) store_open(s, still_open);
 }
 
-void pay_reward(StateOverlay& s, const Genesis& g, TimeMs time, const PublicKey& producer_account) {
-  const PublicKey& pool = fee_pool_account();
-  if (producer_account == pool) return;
-  const Amount reward = load_params(s).block_reward;
-  if (reward.units() <= 0) return;
-  Account from = load_account(s, pool);
-  const Amount free = spendable(s, pool, from.balance, time, g.utc_offset_minutes);
-  const Amount paid = std::min(reward, free);
-  if (paid.units() <= 0) return;
-  Account to = load_account(s, producer_account);
-  auto to_after = core::checked_add(to.balance, paid);
-  if (!to_after) return;  // unreachable: the balances sum to the fixed supply
-  from.balance = *core::checked_sub(from.balance, paid);
-  to.balance = *to_after;
-  store_account(s, pool, from);
-  store_account(s, producer_account, to);
-  adjust_vote_weight(s, pool, -paid.units());
-  adjust_vote_weight(s, producer_account, paid.units());
-}
-
 }  // namespace
 
 const char* param_name(ParamId id) {
@@ -471,11 +452,21 @@ const PublicKey& fee_pool_account() {
   return key;
 }
 
-void begin_block(StateOverlay& s, const Genesis& g, uint64_t height, uint64_t slot, TimeMs time,
-                 const PublicKey& producer_account) {
-  write_u64(s, height_key(), height);
-  decide_due(s, g, height, slot, time);
-  pay_reward(s, g, time, producer_account);
+void begin_block(StateOverlay& s, const BlockContext& b) {
+  write_u64(s, height_key(), b.height);
+  decide_due(s, b.genesis, b.height, b.slot, b.time);
+}
+
+void pay_block_reward(StateOverlay& s, const BlockContext& b) {
+  const PublicKey& pool = fee_pool_account();
+  if (b.producer_account == pool) return;
+  const Amount reward = load_params(s).block_reward;
+  if (reward.units() <= 0) return;
+  const Amount free = token::free_balance(s, pool, b.time, b.genesis.utc_offset_minutes);
+  const Amount paid = std::min(reward, free);
+  if (paid.units() <= 0) return;
+  // Cannot fail: paid is free CT of the pool, and the balances sum to the fixed supply.
+  (void)token::move(s, pool, b.producer_account, paid, b.apply_context(pool), MoveReason::kBlockReward);
 }
 
 TimeMs slot_start(const StateReader& s, const Genesis& g, uint64_t slot) {

@@ -46,8 +46,9 @@
 #include <vector>
 
 #include "chain/apply_context.h"
+#include "chain/block_hooks.h"
 #include "chain/producers/schedule.h"
-#include "chain/protocol/operations.h"
+#include "chain/governance/governance_ops.h"
 #include "chain/state/state.h"
 
 namespace lingji::chain {
@@ -119,25 +120,16 @@ size_t counted_approvals(const StateReader& s, const Proposal& p);
 // The fee pool's account key (see above).
 const PublicKey& fee_pool_account();
 
-// The block-level work at the start of block `height` (slot, time), produced by
-// producer_account: records the height, decides the proposals due (expiry, then enactment, by
-// id) and pays the block reward.
-void begin_block(StateOverlay& s, const Genesis& g, uint64_t height, uint64_t slot, TimeMs time,
-                 const PublicKey& producer_account);
+// Block hooks (chain/block_hooks.h). begin_block records the height and decides the proposals
+// due (expiry, then enactment, by id); pay_block_reward pays the block's producer its reward
+// from the fee pool.
+void begin_block(StateOverlay& s, const BlockContext& b);
+void pay_block_reward(StateOverlay& s, const BlockContext& b);
 
 // Slot times under the enacted block intervals (see above).
 TimeMs slot_start(const StateReader& s, const Genesis& g, uint64_t slot);
 uint64_t slot_at_time(const StateReader& s, const Genesis& g, TimeMs time);
 // The last slot whose start time fits in an i64.
 uint64_t max_slot(const StateReader& s, const Genesis& g);
-
-[[nodiscard]] core::Status check(const GovernancePropose& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const GovernancePropose& op, const ApplyContext& ctx);
-[[nodiscard]] core::Status check(const GovernanceProposeListing& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const GovernanceProposeListing& op, const ApplyContext& ctx);
-[[nodiscard]] core::Status check(const GovernanceApprove& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const GovernanceApprove& op, const ApplyContext& ctx);
-[[nodiscard]] core::Status check(const GovernanceUnapprove& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const GovernanceUnapprove& op, const ApplyContext& ctx);
 
 }  // namespace lingji::chain

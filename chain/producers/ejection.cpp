@@ -148,7 +148,7 @@ core::Status check(const ReportEvidence& op, const PublicKey&) {
 }
 
 core::Status apply(StateOverlay& s, const ReportEvidence& op, const ApplyContext& ctx) {
-  auto shape = read_offence(op, nullptr);  // apply_transaction is public: repeat the stateless rules
+  auto shape = read_offence(op, nullptr);  // check() passed (the executor ran it); this parses the evidence
   if (!shape) return shape.error();
   const Schedule sc = load_schedule(s);
   const std::vector<Member> members = members_with_key(s, sc, shape->key);

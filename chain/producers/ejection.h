@@ -46,7 +46,7 @@
 #include <vector>
 
 #include "chain/apply_context.h"
-#include "chain/protocol/operations.h"
+#include "chain/producers/evidence_ops.h"
 #include "chain/state/state.h"
 
 namespace lingji::chain {
@@ -76,7 +76,5 @@ bool is_ejected(const StateReader& s, const PublicKey& account);
 
 const char* evidence_kind_name(EvidenceKind kind);
 
-[[nodiscard]] core::Status check(const ReportEvidence& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const ReportEvidence& op, const ApplyContext& ctx);
 
 }  // namespace lingji::chain

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "chain/apply_context.h"
-#include "chain/protocol/operations.h"
+#include "chain/producers/producer_ops.h"
 #include "chain/state/state.h"
 
 namespace lingji::chain {
@@ -39,14 +39,6 @@ std::vector<PublicKey> load_votes(const StateReader& s, const PublicKey& voter);
 // Moves the weight of voter's vote by delta (a balance change). No-op if voter has not voted.
 void adjust_vote_weight(StateOverlay& s, const PublicKey& voter, int64_t delta);
 
-[[nodiscard]] core::Status check(const ProducerRegister& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const ProducerRegister& op, const ApplyContext& ctx);
-[[nodiscard]] core::Status check(const ProducerUpdateKey& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const ProducerUpdateKey& op, const ApplyContext& ctx);
-[[nodiscard]] core::Status check(const ProducerUnregister& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const ProducerUnregister& op, const ApplyContext& ctx);
-[[nodiscard]] core::Status check(const VoteProducers& op, const PublicKey& sender);
-[[nodiscard]] core::Status apply(StateOverlay& s, const VoteProducers& op, const ApplyContext& ctx);
 
 struct Candidate {
   PublicKey account;

@@ -12,8 +12,8 @@
 #include "chain/executor.h"
 #include "chain/producers/ejection.h"
 #include "chain/token/account.h"
-#include "chain/token/transfer.h"
-#include "chain/vesting/listing.h"
+#include "chain/token/token_ops.h"
+#include "chain/vesting/listing_ops.h"
 
 namespace lingji::chain {
 namespace {

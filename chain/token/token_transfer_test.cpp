@@ -2,7 +2,8 @@
 // they can return, each leaving the state exactly as it was; amount edges; atomicity of a
 // multi-operation transaction; the replay rules (sequence, expiration window); and that no
 // sequence of transfers creates or destroys CT.
-#include "chain/token/transfer.h"
+#include "chain/token/money.h"
+#include "chain/token/token_ops.h"
 
 #include <gtest/gtest.h>
 
@@ -34,11 +35,9 @@ class TransferTest : public ::testing::Test {
  protected:
   void SetUp() override { (void)state.apply(genesis.initial_state()); }
 
-  // Runs a transaction as a block does (stateless checks, then apply) on top of `s`.
+  // Runs a transaction as a block does on top of `s`.
   core::Status run(StateOverlay& s, const SignedTransaction& tx, TimeMs t) {
-    core::Status st = check_transaction(tx, chain_id);
-    if (st) st = apply_transaction(s, tx, genesis, t);
-    return st;
+    return execute_transaction(s, tx, TxContext{genesis, chain_id, t});
   }
 
   // Expects `tx` to fail with `code` at time t, in a block where an earlier transaction has
@@ -143,21 +142,27 @@ TEST_F(TransferTest, SelfTransferAndMemoLength) {
   EXPECT_EQ(std::get<Transfer>(decoded->body().operations[0]).memo, std::string(256, 'm'));
 }
 
-// apply() is reachable without check() (apply_transaction is public): it must refuse on its own
-// what would otherwise mint CT (a self-transfer writes the sender twice) or take it (negative).
+// What would mint CT (a self-move writes the sender twice) or take it (a negative amount) is
+// refused by the executor, which always runs check() before apply(), and again by the money
+// primitive itself, which every module's apply() goes through.
 TEST_F(TransferTest, ApplyRefusesWhatCheckRefuses) {
   StateOverlay s(state);
   ApplyContext ctx{genesis, kNow, dev.public_key()};
-  auto st = apply(s, Transfer{dev.public_key(), Amount::ct(10), ""}, ctx);
+  auto st = token::move(s, dev.public_key(), dev.public_key(), Amount::ct(10), ctx);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().name, "token.self_transfer");
-  st = apply(s, Transfer{alice, Amount::units(-5), ""}, ctx);
+  st = token::move(s, dev.public_key(), alice, Amount::units(-5), ctx);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().name, "token.non_positive_amount");
+  st = token::move(s, dev.public_key(), alice, Amount::zero(), ctx);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().name, "token.non_positive_amount");
   EXPECT_TRUE(s.writes().empty());
-  // The same through the executor alone, without check_transaction.
+  // The executor alone, with no separate check_transaction call.
   auto self = make_transfer(chain_id, dev, dev.public_key(), Amount::ct(10), 0, kExp);
-  EXPECT_FALSE(apply_transaction(s, self, genesis, kNow));
+  st = execute_transaction(s, self, TxContext{genesis, chain_id, kNow});
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().name, "token.self_transfer");
   EXPECT_TRUE(s.writes().empty());
 }
 
@@ -166,7 +171,7 @@ TEST_F(TransferTest, RecipientBalanceOverflowIsRefused) {
   StateOverlay s(state);
   store_account(s, alice, Account{Amount::units(Amount::kMaxMoney), 0});
   const ChangeSet before = s.writes();
-  auto st = apply_transaction(s, make_transfer(chain_id, dev, alice, Amount::units(1), 0, kExp), genesis, kNow);
+  auto st = run(s, make_transfer(chain_id, dev, alice, Amount::units(1), 0, kExp), kNow);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code, 2106);
   EXPECT_EQ(st.error().name, "token.balance_overflow");

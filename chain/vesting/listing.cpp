@@ -1,7 +1,8 @@
-#include "chain/vesting/listing.h"
+#include "chain/vesting/listing_ops.h"
 
 #include "chain/chain_errors.h"
 #include "chain/protocol/text_rules.h"
+#include "chain/protocol/transaction.h"
 
 namespace lingji::chain {
 

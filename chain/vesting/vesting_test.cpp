@@ -10,7 +10,7 @@
 #include "chain/chain_test_util.h"
 #include "chain/executor.h"
 #include "chain/token/account.h"
-#include "chain/vesting/listing.h"
+#include "chain/vesting/listing_ops.h"
 
 namespace lingji::chain {
 namespace {
@@ -203,8 +203,7 @@ class VestingSpendTest : public ::testing::Test {
     uint64_t seq = load_account(state, from.public_key()).sequence;
     auto tx = make_tx(chain_id, from, seq, t + 60'000, std::move(ops));
     StateOverlay s(state);
-    core::Status st = check_transaction(tx, chain_id);
-    if (st) st = apply_transaction(s, tx, genesis, t);
+    core::Status st = execute_transaction(s, tx, TxContext{genesis, chain_id, t});
     if (!st) {
       EXPECT_TRUE(s.writes().empty());
     }
