@@ -16,9 +16,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <exception>
 #include <mutex>
 #include <optional>
-#include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -174,24 +174,36 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Never throws: a throwing or misbehaving handler becomes a 500, never a dead process.
   HttpResponse call_handler(const HttpRequest& in) {
+    std::optional<HttpResponse> out = run_handler(in);
+    if (!out) return internal_error_response();
+    if (out->status < 200 || out->status > 599) {
+      report("handler returned HTTP status " + std::to_string(out->status));
+      return internal_error_response();
+    }
+    if (!is_safe_header_value(out->content_type)) {
+      report("handler returned a content_type with control characters");
+      return internal_error_response();
+    }
+    return std::move(*out);
+  }
+
+  // The handler's response, or nullopt (reported) if it threw. A throwing handler is a bug in
+  // it; this catch is the boundary that keeps the bug from taking the server down.
+  std::optional<HttpResponse> run_handler(const HttpRequest& in) {
     try {
-      HttpResponse out = config_->handler(in);
-      if (out.status < 200 || out.status > 599) {
-        throw std::runtime_error("handler returned HTTP status " + std::to_string(out.status));
-      }
-      if (!is_safe_header_value(out.content_type)) {
-        throw std::runtime_error("handler returned a content_type with control characters");
-      }
-      return out;
+      return config_->handler(in);
     } catch (const std::exception& e) {
       report(e.what());
     } catch (...) {
       report("handler threw a non-std exception");
     }
+    return std::nullopt;
+  }
+
+  static HttpResponse internal_error_response() {
     HttpResponse err;
     err.status = 500;
-    err.body = error_json("api.internal_error",
-                          "internal error while handling the request");
+    err.body = error_json("api.internal_error", "internal error while handling the request");
     return err;
   }
 
@@ -312,40 +324,43 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
 
 HttpServer::~HttpServer() { stop(); }
 
-void HttpServer::start() {
+core::Status HttpServer::start() {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   if (s.started || s.stopped)
-    throw std::logic_error("HttpServer::start: already started or stopped");
+    return api_error("api.already_started", "HttpServer::start: already started or stopped");
   s.started = true;
 
   const HttpServerOptions& o = s.config->options;
   beast::error_code ec;
   const net::ip::address address = net::ip::make_address(o.address, ec);
-  if (ec) throw std::runtime_error("http server: invalid listen address \"" + o.address + "\"");
+  if (ec) {
+    return api_error("api.listen_failed", "http server: invalid listen address \"" + o.address + "\"");
+  }
   const tcp::endpoint ep(address, o.port);
-  auto fail = [&](const std::string& step) {
+  auto fail = [&](const std::string& step) -> core::Status {
     beast::error_code ignored;
     s.acceptor->close(ignored);
-    throw std::runtime_error("http server: cannot " + step + " " + endpoint_string(ep) + ": " +
-                             ec.message());
+    return api_error("api.listen_failed",
+                     "http server: cannot " + step + " " + endpoint_string(ep) + ": " + ec.message());
   };
   s.acceptor->open(ep.protocol(), ec);
-  if (ec) fail("open a socket for");
+  if (ec) return fail("open a socket for");
   // SO_REUSEADDR lets a restarted node bind while old connections sit in TIME_WAIT; on Linux it
   // still refuses a port that another socket is listening on.
   s.acceptor->set_option(net::socket_base::reuse_address(true), ec);
-  if (ec) fail("set SO_REUSEADDR on");
+  if (ec) return fail("set SO_REUSEADDR on");
   s.acceptor->bind(ep, ec);
-  if (ec) fail("bind");
+  if (ec) return fail("bind");
   s.acceptor->listen(net::socket_base::max_listen_connections, ec);
-  if (ec) fail("listen on");
+  if (ec) return fail("listen on");
   const tcp::endpoint bound = s.acceptor->local_endpoint(ec);
-  if (ec) fail("read the bound port of");
+  if (ec) return fail("read the bound port of");
   s.port = bound.port();
 
   s.accept();
   for (int i = 0; i < s.thread_count; ++i) s.threads.emplace_back([&s] { s.run_thread(); });
+  return core::Ok();
 }
 
 uint16_t HttpServer::port() const { return impl_->port.load(); }

@@ -1,8 +1,9 @@
 // http_server.h: a small HTTP/1.1 server (Boost.Beast, pimpl) that hands every request to one
 // HttpHandler and writes back its HttpResponse.
 //
-// This header includes only standard headers on purpose: it is included from many files and the
-// Beast headers alone cost ~20 s of compile time, so all Boost code lives in http_server.cpp.
+// This header includes only standard headers (and core/result.h, itself standard-only) on
+// purpose: it is included from many files and the Beast headers alone cost ~20 s of compile
+// time, so all Boost code lives in http_server.cpp.
 //
 // Behaviour:
 //   - Keep-alive sessions, each served in order on its own strand. A connection idle (or stalled
@@ -33,6 +34,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+
+#include "core/result.h"
 
 namespace lingji::api {
 
@@ -71,10 +74,11 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and listens, then starts the threads. Throws std::runtime_error naming the address and
-  // the reason ("address already in use", "invalid address") if it cannot listen; the server is
-  // then unusable. Throws std::logic_error if start() or stop() was called before.
-  void start();
+  // Binds and listens, then starts the threads. If it cannot listen, returns api.listen_failed
+  // naming the address and the failing step and reason ("bind 127.0.0.1:80: Address already in
+  // use", "invalid listen address"); the server is then unusable. Returns api.already_started if
+  // start() or stop() was called before.
+  core::Status start();
 
   // The bound port (the kernel's choice when options.port was 0); 0 before start().
   uint16_t port() const;

@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api/api_errors.h"
 #include "cli/http_client.h"
 
 namespace lingji::api {
@@ -73,7 +74,8 @@ class HttpServerTest : public ::testing::Test {
     };
     server_ = std::make_unique<HttpServer>(std::move(options),
                                            [this](const HttpRequest& r) { return handle(r); });
-    server_->start();
+    const core::Status started = server_->start();
+    ASSERT_TRUE(started.ok()) << started.error().message;
     ASSERT_NE(server_->port(), 0);
     url_ = "http://127.0.0.1:" + std::to_string(server_->port());
   }
@@ -316,23 +318,26 @@ TEST_F(HttpServerTest, IdleConnectionIsClosed) {
   EXPECT_LT(waited, 4s);  // closed by the server, not by the test's 5 s receive timeout
 }
 
-TEST_F(HttpServerTest, BindFailuresThrow) {
+TEST_F(HttpServerTest, BindFailuresAreErrors) {
   start();
   HttpServerOptions same;
   same.port = server_->port();
   HttpServer second(same, [](const HttpRequest&) { return HttpResponse{}; });
-  try {
-    second.start();
-    FAIL() << "binding a port in use must throw";
-  } catch (const std::runtime_error& e) {
-    EXPECT_TRUE(contains(e.what(), "127.0.0.1:" + std::to_string(server_->port()))) << e.what();
-  }
+  const core::Status in_use = second.start();
+  ASSERT_FALSE(in_use.ok()) << "binding a port in use must fail";
+  EXPECT_TRUE(ApiErrorRef("api.listen_failed").matches(in_use.error())) << in_use.error().name;
+  EXPECT_TRUE(contains(in_use.error().message, "127.0.0.1:" + std::to_string(server_->port())))
+      << in_use.error().message;
 
   HttpServerOptions bad;
   bad.address = "not-an-address";
   HttpServer third(bad, [](const HttpRequest&) { return HttpResponse{}; });
-  EXPECT_THROW(third.start(), std::runtime_error);
-  EXPECT_THROW(server_->start(), std::logic_error);  // already started
+  const core::Status bad_address = third.start();
+  ASSERT_FALSE(bad_address.ok());
+  EXPECT_TRUE(ApiErrorRef("api.listen_failed").matches(bad_address.error())) << bad_address.error().name;
+  const core::Status again = server_->start();  // already started
+  ASSERT_FALSE(again.ok());
+  EXPECT_TRUE(ApiErrorRef("api.already_started").matches(again.error())) << again.error().name;
 }
 
 TEST_F(HttpServerTest, StopClosesConnectionsAndIsIdempotent) {

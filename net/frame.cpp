@@ -8,7 +8,7 @@ namespace lingji::net {
 namespace {
 
 core::Error violation(std::string message) {
-  return core::make_error(kNetProtocolViolation, "net.protocol_violation", std::move(message));
+  return net_error("net.protocol_violation", std::move(message));
 }
 
 void put_be(core::Bytes& out, uint64_t v, int n) {
@@ -77,14 +77,13 @@ core::Bytes encode_hello(const Hello& hello) {
 
 core::Result<Hello> decode_hello(core::ByteView p, uint32_t expected_version) {
   if (p.size() < 8 || !std::equal(kHelloMagic.begin(), kHelloMagic.end(), p.begin())) {
-    return core::make_error(kNetWrongMagic, "net.wrong_magic", "hello does not start with LJP2");
+    return net_error("net.wrong_magic", "hello does not start with LJP2");
   }
   Hello h;
   h.version = static_cast<uint32_t>(get_be(p, 4, 4));
   if (h.version != expected_version) {
-    return core::make_error(kNetWrongVersion, "net.wrong_version",
-                            "protocol version " + std::to_string(h.version) + ", expected " +
-                                std::to_string(expected_version));
+    return net_error("net.wrong_version", "protocol version " + std::to_string(h.version) +
+                                              ", expected " + std::to_string(expected_version));
   }
   constexpr size_t kFixed = 4 + 4 + 32 + 32 + 2 + 2;
   if (p.size() < kFixed) return violation("hello truncated");
@@ -127,30 +126,6 @@ core::Bytes encode_ping(uint64_t nonce) {
 core::Result<uint64_t> decode_ping(core::ByteView p) {
   if (p.size() != 8) return violation("ping/pong payload is not 8 bytes");
   return get_be(p, 0, 8);
-}
-
-std::string_view net_error_name(int code) {
-  switch (code) {
-    case kNetBindFailed: return "net.bind_failed";
-    case kNetBadAddress: return "net.bad_address";
-    case kNetBadOptions: return "net.bad_options";
-    case kNetBadMessage: return "net.bad_message";
-    case kNetShutdown: return "net.shutdown";
-    case kNetWrongMagic: return "net.wrong_magic";
-    case kNetWrongVersion: return "net.wrong_version";
-    case kNetWrongChain: return "net.wrong_chain";
-    case kNetProtocolViolation: return "net.protocol_violation";
-    case kNetPenalized: return "net.penalized";
-    case kNetDuplicate: return "net.duplicate_connection";
-    case kNetTooManyPeers: return "net.too_many_peers";
-    case kNetHandshakeTimeout: return "net.handshake_timeout";
-    case kNetIdleTimeout: return "net.idle_timeout";
-    case kNetSendQueueFull: return "net.send_queue_full";
-    case kNetSelfConnection: return "net.self_connection";
-    case kNetConnectionLost: return "net.connection_lost";
-    case kNetBanned: return "net.banned";
-    default: return "net.unknown";
-  }
 }
 
 }  // namespace lingji::net

@@ -1,36 +1,74 @@
-// net_errors.h: error codes 5000-5099, owned by net/ (the P2P transport).
+// net_errors.h: the errors of net/ (the P2P transport), one table (core/error_table.h).
 //
-// The same numbers travel on the wire as the reason code of a goodbye frame (net/frame.h), so a
-// code is never renumbered once released: a peer running another release must still read it.
+// The same codes travel on the wire as the reason code of a goodbye frame (net/frame.h), so a
+// row is never renumbered or renamed once released: a peer running another release must still
+// read it.
 //   5001-5009  local errors returned by P2p::start, send, broadcast and add_peer
 //   5010-5039  reasons a connection is closed (sent in goodbye, passed to the Handler)
+// The classes never reach HTTP; they say what kind of refusal it is: kInvalid for a bad argument
+// or option of this node, kRejected for a peer breaking the protocol or the chain's rules,
+// kUnavailable for a transient condition (retry later), kInternal for a local fault.
 #pragma once
 
+#include <string>
 #include <string_view>
+
+#include "core/error_table.h"
 
 namespace lingji::net {
 
-inline constexpr int kNetBindFailed = 5001;      // net.bind_failed: cannot listen on the address
-inline constexpr int kNetBadAddress = 5002;      // net.bad_address: not "host:port"
-inline constexpr int kNetBadOptions = 5003;      // net.bad_options: a P2pOptions field out of range
-inline constexpr int kNetBadMessage = 5004;      // net.bad_message: type or size the app may not send
+inline constexpr core::ErrorDef kNetErrors[] = {
+    {5001, "net.bind_failed", core::ErrorClass::kInternal},           // cannot listen on the address
+    {5002, "net.bad_address", core::ErrorClass::kInvalid},            // not "host:port"
+    {5003, "net.bad_options", core::ErrorClass::kInvalid},            // a P2pOptions field out of range
+    {5004, "net.bad_message", core::ErrorClass::kInvalid},            // type or size the app may not send
 
-inline constexpr int kNetShutdown = 5010;           // net.shutdown: the sender is stopping
-inline constexpr int kNetWrongMagic = 5011;         // net.wrong_magic: hello is not "LJP2"
-inline constexpr int kNetWrongVersion = 5012;       // net.wrong_version: other protocol_version
-inline constexpr int kNetWrongChain = 5013;         // net.wrong_chain: other chain_id
-inline constexpr int kNetProtocolViolation = 5014;  // net.protocol_violation: banned for it
-inline constexpr int kNetPenalized = 5015;          // net.penalized: the app found invalid data
-inline constexpr int kNetDuplicate = 5016;          // net.duplicate_connection: one kept per node
-inline constexpr int kNetTooManyPeers = 5017;       // net.too_many_peers: max_peers reached
-inline constexpr int kNetHandshakeTimeout = 5018;   // net.handshake_timeout: no hello in time
-inline constexpr int kNetIdleTimeout = 5019;        // net.idle_timeout: nothing received in time
-inline constexpr int kNetSendQueueFull = 5020;      // net.send_queue_full: the peer reads too slowly
-inline constexpr int kNetSelfConnection = 5021;     // net.self_connection: dialled our own node
-inline constexpr int kNetConnectionLost = 5022;     // net.connection_lost: EOF, reset or I/O error
-inline constexpr int kNetBanned = 5023;             // net.banned: refused at accept (never sent)
+    {5010, "net.shutdown", core::ErrorClass::kUnavailable},           // the sender is stopping
+    {5011, "net.wrong_magic", core::ErrorClass::kRejected},           // hello is not "LJP2"
+    {5012, "net.wrong_version", core::ErrorClass::kRejected},         // other protocol_version
+    {5013, "net.wrong_chain", core::ErrorClass::kRejected},           // other chain_id
+    {5014, "net.protocol_violation", core::ErrorClass::kRejected},    // banned for it
+    {5015, "net.penalized", core::ErrorClass::kRejected},             // the app found invalid data
+    {5016, "net.duplicate_connection", core::ErrorClass::kConflict},  // one kept per node
+    {5017, "net.too_many_peers", core::ErrorClass::kUnavailable},     // max_peers reached
+    {5018, "net.handshake_timeout", core::ErrorClass::kUnavailable},  // no hello in time
+    {5019, "net.idle_timeout", core::ErrorClass::kUnavailable},       // nothing received in time
+    {5020, "net.send_queue_full", core::ErrorClass::kUnavailable},    // the peer reads too slowly
+    {5021, "net.self_connection", core::ErrorClass::kInvalid},        // a peer address is our own node
+    {5022, "net.connection_lost", core::ErrorClass::kUnavailable},    // EOF, reset or I/O error
+    {5023, "net.banned", core::ErrorClass::kRejected},                // refused at accept (never sent)
+};
+static_assert(core::check_table(kNetErrors, "net"));
 
-// The dotted name of a code above, or "net.unknown" (a newer peer may send codes we do not know).
-std::string_view net_error_name(int code);
+using NetErrorRef = core::ErrorRef<kNetErrors>;
+inline core::Error net_error(NetErrorRef e, std::string message) {
+  return core::make_error(*e.def, std::move(message));
+}
+
+// The dotted name of a code, or "net.unknown" (a newer peer may send codes we do not know).
+inline std::string_view net_error_name(int code) {
+  const core::ErrorDef* row = core::find_code(kNetErrors, code);
+  return row ? row->name : "net.unknown";
+}
+
+// The codes by name, for comparing received goodbye codes and errors.
+inline constexpr int kNetBindFailed = core::find_error(kNetErrors, "net.bind_failed").code;
+inline constexpr int kNetBadAddress = core::find_error(kNetErrors, "net.bad_address").code;
+inline constexpr int kNetBadOptions = core::find_error(kNetErrors, "net.bad_options").code;
+inline constexpr int kNetBadMessage = core::find_error(kNetErrors, "net.bad_message").code;
+inline constexpr int kNetShutdown = core::find_error(kNetErrors, "net.shutdown").code;
+inline constexpr int kNetWrongMagic = core::find_error(kNetErrors, "net.wrong_magic").code;
+inline constexpr int kNetWrongVersion = core::find_error(kNetErrors, "net.wrong_version").code;
+inline constexpr int kNetWrongChain = core::find_error(kNetErrors, "net.wrong_chain").code;
+inline constexpr int kNetProtocolViolation = core::find_error(kNetErrors, "net.protocol_violation").code;
+inline constexpr int kNetPenalized = core::find_error(kNetErrors, "net.penalized").code;
+inline constexpr int kNetDuplicate = core::find_error(kNetErrors, "net.duplicate_connection").code;
+inline constexpr int kNetTooManyPeers = core::find_error(kNetErrors, "net.too_many_peers").code;
+inline constexpr int kNetHandshakeTimeout = core::find_error(kNetErrors, "net.handshake_timeout").code;
+inline constexpr int kNetIdleTimeout = core::find_error(kNetErrors, "net.idle_timeout").code;
+inline constexpr int kNetSendQueueFull = core::find_error(kNetErrors, "net.send_queue_full").code;
+inline constexpr int kNetSelfConnection = core::find_error(kNetErrors, "net.self_connection").code;
+inline constexpr int kNetConnectionLost = core::find_error(kNetErrors, "net.connection_lost").code;
+inline constexpr int kNetBanned = core::find_error(kNetErrors, "net.banned").code;
 
 }  // namespace lingji::net

@@ -76,10 +76,6 @@ std::string endpoint_string(const tcp::endpoint& ep) {
          std::to_string(ep.port());
 }
 
-core::Error net_error(int code, std::string message) {
-  return core::make_error(code, std::string(net_error_name(code)), std::move(message));
-}
-
 Frame make_frame(uint8_t type, core::ByteView payload) {
   return std::make_shared<const core::Bytes>(encode_frame(type, payload));
 }
@@ -187,7 +183,7 @@ struct P2p::Impl {
     const size_t inbound = static_cast<size_t>(std::count_if(
         conns.begin(), conns.end(), [](const auto& kv) { return kv.second->inbound; }));
     if (inbound > options.max_peers) {
-      close_with(c, kNetTooManyPeers, std::to_string(options.max_peers) + " peers", true, false);
+      close_with(c, "net.too_many_peers", std::to_string(options.max_peers) + " peers", true, false);
       discard(c);
       return;
     }
@@ -298,7 +294,7 @@ struct P2p::Impl {
   void start_conn(const ConnPtr& c) {
     core::Bytes status = options.status ? options.status() : core::Bytes{};
     if (status.size() > kMaxStatusBytes) {
-      close_with(c, kNetBadOptions,
+      close_with(c, "net.bad_options",
                  "status() returned " + std::to_string(status.size()) + " bytes, over 256", false,
                  false);
       return;
@@ -322,14 +318,14 @@ struct P2p::Impl {
     switch (c->state) {
       case Conn::State::kHandshake:
         if (now < c->handshake_deadline) return arm(c, c->handshake_deadline);
-        return close_with(c, kNetHandshakeTimeout,
+        return close_with(c, "net.handshake_timeout",
                           "no hello within " + std::to_string(options.handshake_timeout.count()) +
                               " ms",
                           true, false);
       case Conn::State::kOpen:
         if (now - c->last_rx >= options.idle_timeout) {
           return close_with(
-              c, kNetIdleTimeout,
+              c, "net.idle_timeout",
               "nothing received for " + std::to_string(options.idle_timeout.count()) + " ms", true,
               false);
         }
@@ -381,7 +377,7 @@ struct P2p::Impl {
       return true;
     }
     if (ec) {
-      close_with(c, kNetConnectionLost,
+      close_with(c, "net.connection_lost",
                  ec == asio::error::eof ? "closed by the remote" : ec.message(), false, false);
       return true;
     }
@@ -451,29 +447,29 @@ struct P2p::Impl {
   void on_hello(const ConnPtr& c) {
     auto h = decode_hello(c->payload, options.protocol_version);
     if (!h) {
-      if (h.error().code == kNetProtocolViolation) {
+      if (NetErrorRef("net.protocol_violation").matches(h.error())) {
         return violation(c, "bad hello: " + h.error().message);
       }
-      return close_with(c, h.error().code, h.error().message, true, false);
+      return close_with(c, h.error(), true, false);
     }
     if (h->chain_id != options.chain_id) {
-      return close_with(c, kNetWrongChain,
+      return close_with(c, "net.wrong_chain",
                         "chain id " + short_hex(h->chain_id) + ", expected " +
                             short_hex(options.chain_id),
                         true, false);
     }
     if (h->node_id == node_id) {
       if (c->target) c->target->self = true;
-      return close_with(c, kNetSelfConnection, "connected to our own node", false, false);
+      return close_with(c, "net.self_connection", "connected to our own node", false, false);
     }
     if (c->target) c->target->node_id = h->node_id;
     if (auto it = by_node.find(h->node_id); it != by_node.end()) {
       ConnPtr old = conns.at(it->second);
       if (!keep_new_connection(node_id, h->node_id, old->inbound, c->inbound)) {
-        return close_with(c, kNetDuplicate, "already connected to node " + short_hex(h->node_id),
-                          true, false);
+        return close_with(c, "net.duplicate_connection",
+                          "already connected to node " + short_hex(h->node_id), true, false);
       }
-      close_with(old, kNetDuplicate, "replaced by connection " + c->remote, true, false);
+      close_with(old, "net.duplicate_connection", "replaced by connection " + c->remote, true, false);
     }
     c->hello = std::move(*h);
     c->state = Conn::State::kOpen;
@@ -495,7 +491,7 @@ struct P2p::Impl {
   void enqueue(const ConnPtr& c, Frame f) {
     if (c->state != Conn::State::kHandshake && c->state != Conn::State::kOpen) return;
     if (c->queued_bytes + f->size() > options.max_send_queue_bytes) {
-      return close_with(c, kNetSendQueueFull,
+      return close_with(c, "net.send_queue_full",
                         "over " + std::to_string(options.max_send_queue_bytes) + " bytes queued",
                         false, false);
     }
@@ -517,7 +513,7 @@ struct P2p::Impl {
     c->queue.pop_front();
     if (ec) {
       if (c->state == Conn::State::kClosing) return close_now(c);
-      return close_with(c, kNetConnectionLost, ec.message(), false, false);
+      return close_with(c, "net.connection_lost", ec.message(), false, false);
     }
     if (!c->queue.empty()) return write_next(c);
     if (c->state == Conn::State::kClosing) {
@@ -530,13 +526,19 @@ struct P2p::Impl {
   // ---- closing ----
 
   void violation(const ConnPtr& c, const std::string& detail) {
-    close_with(c, kNetProtocolViolation, detail, true, true);
+    close_with(c, "net.protocol_violation", detail, true, true);
   }
 
-  void close_with(const ConnPtr& c, int code, const std::string& detail, bool goodbye, bool ban) {
+  void close_with(const ConnPtr& c, NetErrorRef reason, const std::string& detail, bool goodbye,
+                  bool ban) {
+    close_with(c, net_error(reason, detail), goodbye, ban);
+  }
+
+  // reason is an error of kNetErrors: its code is the goodbye's, its message the goodbye's text.
+  void close_with(const ConnPtr& c, const core::Error& reason, bool goodbye, bool ban) {
     std::optional<Goodbye> g;
-    if (goodbye) g = Goodbye{static_cast<uint16_t>(code), detail};
-    drop(c, std::string(net_error_name(code)) + ": " + detail, std::move(g), ban);
+    if (goodbye) g = Goodbye{static_cast<uint16_t>(reason.code), reason.message};
+    drop(c, reason.name + ": " + reason.message, std::move(g), ban);
   }
 
   // Takes c out of service: bans, bookkeeping and the Handler call, then the goodbye (if any)
@@ -609,18 +611,18 @@ struct P2p::Impl {
       }
     }
     const std::map<PeerId, ConnPtr> live = conns;  // drop() erases from conns
-    for (const auto& [id, c] : live) close_with(c, kNetShutdown, "node stopping", true, false);
+    for (const auto& [id, c] : live) close_with(c, "net.shutdown", "node stopping", true, false);
     work.reset();  // run() returns once the last goodbye is written or kStopLinger passes
   }
 
   core::Status check_app_message(uint8_t type, size_t size) const {
     if (type < kFirstAppType) {
-      return net_error(kNetBadMessage, "type " + std::to_string(type) + " is reserved");
+      return net_error("net.bad_message", "type " + std::to_string(type) + " is reserved");
     }
     if (size > options.max_payload[type]) {
-      return net_error(kNetBadMessage, "payload of " + std::to_string(size) +
-                                           " bytes for type " + std::to_string(type) +
-                                           ", limit " + std::to_string(options.max_payload[type]));
+      return net_error("net.bad_message", "payload of " + std::to_string(size) +
+                                              " bytes for type " + std::to_string(type) +
+                                              ", limit " + std::to_string(options.max_payload[type]));
     }
     return core::Ok();
   }
@@ -631,7 +633,7 @@ struct P2p::Impl {
 namespace {
 
 core::Status check_options(const P2pOptions& o) {
-  auto bad = [](const std::string& why) { return net_error(kNetBadOptions, why); };
+  auto bad = [](const std::string& why) { return net_error("net.bad_options", why); };
   if (o.handshake_timeout.count() <= 0 || o.ping_interval.count() <= 0 ||
       o.idle_timeout.count() <= 0 || o.ban_duration.count() < 0) {
     return bad("timeouts and ping_interval must be positive");
@@ -668,12 +670,12 @@ core::Result<std::unique_ptr<P2p>> P2p::start(P2pOptions options, Handler& handl
     if (!hp) return hp.error();
     ErrorCode ec;
     const asio::ip::address addr = asio::ip::make_address(hp->host, ec);
-    if (ec) return net_error(kNetBadAddress, "listen address must be a numeric IP: " + listen);
+    if (ec) return net_error("net.bad_address", "listen address must be a numeric IP: " + listen);
     const tcp::endpoint ep(addr, hp->port);
     tcp::acceptor& a = impl->acceptor;
     auto failed = [&](const char* step) {
-      return net_error(kNetBindFailed, std::string("cannot ") + step + " " + listen + ": " +
-                                           ec.message());
+      return net_error("net.bind_failed",
+                       std::string("cannot ") + step + " " + listen + ": " + ec.message());
     };
     if (a.open(ep.protocol(), ec); ec) return failed("open a socket for");
     // SO_REUSEADDR lets a restarted node bind while old connections sit in TIME_WAIT; Linux still
@@ -746,7 +748,7 @@ void P2p::penalize(PeerId peer, const std::string& reason) {
     auto it = s->conns.find(peer);
     if (it == s->conns.end()) return;
     const ConnPtr c = it->second;  // drop erases the map entry
-    s->close_with(c, kNetPenalized, reason, true, true);
+    s->close_with(c, "net.penalized", reason, true, true);
   });
 }
 

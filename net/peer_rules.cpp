@@ -8,8 +8,7 @@ namespace lingji::net {
 
 core::Result<HostPort> parse_host_port(std::string_view text, bool allow_port_zero) {
   auto bad = [&](const std::string& why) {
-    return core::make_error(kNetBadAddress, "net.bad_address",
-                            "\"" + std::string(text) + "\": " + why);
+    return net_error("net.bad_address", "\"" + std::string(text) + "\": " + why);
   };
   const size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) return bad("expected host:port");

@@ -207,11 +207,7 @@ int main(int argc, char** argv) {
   server_options.on_handler_error = [](const std::string& what) { spdlog::error("API handler: {}", what); };
   api::Routes routes(node, wall_clock_ms);
   api::HttpServer server(server_options, [&](const api::HttpRequest& r) { return routes.handle(r); });
-  try {
-    server.start();
-  } catch (const std::exception& e) {
-    return fail(e.what());
-  }
+  if (const core::Status started = server.start(); !started) return fail(started.error().message);
   auto [chain_name, chain_id, height, interval, producer_ok] = node.read([&](const chain::Chain& c, const storage::BlockStore&) {
     return std::tuple{c.genesis().chain_name, c.chain_id().hex(), c.head().height, c.genesis().params.block_interval_ms,
                       node.is_producer()};

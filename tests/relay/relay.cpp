@@ -316,7 +316,7 @@ void accept_loop(const std::shared_ptr<Link>& link) {
 // Binds and listens; the error message names the address.
 Status open_acceptor(tcp::acceptor& acceptor, const Endpoint& at) {
   if (!is_loopback_host(at.host)) {
-    return make_error(RelayError::kNotLoopback, at.host + " is not a loopback address");
+    return relay_error("relay.not_loopback", at.host + " is not a loopback address");
   }
   const tcp::endpoint ep(net::ip::make_address(at.host), at.port);
   error_code ec;
@@ -327,7 +327,7 @@ Status open_acceptor(tcp::acceptor& acceptor, const Endpoint& at) {
   if (ec) {
     error_code ignored;
     acceptor.close(ignored);
-    return make_error(RelayError::kBindFailed, "cannot listen on " + at.to_string() + ": " + ec.message());
+    return relay_error("relay.bind_failed", "cannot listen on " + at.to_string() + ": " + ec.message());
   }
   return core::Ok();
 }
@@ -410,7 +410,7 @@ struct Relay::Impl {
 
   Result<std::shared_ptr<Link>> find(std::string_view name) {
     auto it = links.find(name);
-    if (it == links.end()) return make_error(RelayError::kUnknownLink, "no link named \"" + std::string(name) + "\"");
+    if (it == links.end()) return relay_error("relay.unknown_link", "no link named \"" + std::string(name) + "\"");
     return it->second;
   }
 
@@ -482,7 +482,7 @@ Result<std::uint16_t> Relay::add_link(const LinkSpec& spec) {
   return impl_->call([&]() -> Result<std::uint16_t> {
     if (auto s = check(spec); !s) return s.error();
     if (impl_->links.count(spec.name) != 0) {
-      return make_error(RelayError::kDuplicateLink, "a link named \"" + spec.name + "\" exists");
+      return relay_error("relay.duplicate_link", "a link named \"" + spec.name + "\" exists");
     }
     auto link = std::make_shared<Link>(impl_->io, spec, impl_->options, impl_->rng);
     if (auto s = open_acceptor(link->acceptor, spec.listen); !s) return s.error();
@@ -498,7 +498,7 @@ Status Relay::set_shaping(std::string_view name, Direction dir, Shaping shaping)
     if (!link) return link.error();
     if (shaping.delay_ms < 0 || shaping.delay_ms > kMaxDelayMs || shaping.jitter_ms < 0 ||
         shaping.jitter_ms > kMaxDelayMs) {
-      return make_error(RelayError::kBadShaping, "delay and jitter must be 0.." + std::to_string(kMaxDelayMs) + " ms");
+      return relay_error("relay.bad_shaping", "delay and jitter must be 0.." + std::to_string(kMaxDelayMs) + " ms");
     }
     Link& l = **link;
     (dir == Direction::kUp ? l.up : l.down) = shaping;

@@ -24,7 +24,7 @@ std::vector<std::string_view> split_words(std::string_view line) {
 std::string error_line(const Error& e) { return "error " + e.name + " " + e.message; }
 
 ControlReply bad_arguments(std::string usage) {
-  return {error_line(make_error(RelayError::kBadArguments, "usage: " + std::move(usage))), false};
+  return {error_line(relay_error("relay.bad_arguments", "usage: " + std::move(usage))), false};
 }
 
 // A delay or jitter in ms: digits only, within 0..kMaxDelayMs.
@@ -71,8 +71,8 @@ ControlReply do_delay(Relay& relay, const std::vector<std::string_view>& w) {
   const auto delay = parse_ms(w[i]);
   const auto jitter = i + 1 < w.size() ? parse_ms(w[i + 1]) : std::optional<int>(0);
   if (!delay || !jitter) {
-    return {error_line(make_error(RelayError::kBadShaping,
-                                  "delay and jitter are whole ms in 0.." + std::to_string(kMaxDelayMs))),
+    return {error_line(relay_error("relay.bad_shaping",
+                                   "delay and jitter are whole ms in 0.." + std::to_string(kMaxDelayMs))),
             false};
   }
   const Shaping shaping{*delay, *jitter};
@@ -92,7 +92,7 @@ ControlReply do_mode(Relay& relay, std::string_view name, LinkMode mode) {
 
 ControlReply execute_command(Relay& relay, std::string_view line) {
   const auto w = split_words(line);
-  if (w.empty()) return {error_line(make_error(RelayError::kUnknownCommand, "empty line")), false};
+  if (w.empty()) return {error_line(relay_error("relay.unknown_command", "empty line")), false};
   const std::string_view cmd = w[0];
   if (cmd == "list") {
     if (w.size() != 1) return bad_arguments("list");
@@ -129,9 +129,9 @@ ControlReply execute_command(Relay& relay, std::string_view line) {
     if (w.size() != 1) return bad_arguments("quit");
     return {"ok bye", true};
   }
-  return {error_line(make_error(RelayError::kUnknownCommand,
-                                "unknown command \"" + std::string(cmd) +
-                                    "\" (list, add, delay, block, hold, unblock, stats, quit)")),
+  return {error_line(relay_error("relay.unknown_command",
+                                 "unknown command \"" + std::string(cmd) +
+                                     "\" (list, add, delay, block, hold, unblock, stats, quit)")),
           false};
 }
 

@@ -8,25 +8,6 @@
 
 namespace lingji::relay {
 
-std::string_view error_name(RelayError e) {
-  switch (e) {
-    case RelayError::kBadAddress: return "relay.bad_address";
-    case RelayError::kNotLoopback: return "relay.not_loopback";
-    case RelayError::kBadLinkSpec: return "relay.bad_link_spec";
-    case RelayError::kUnknownLink: return "relay.unknown_link";
-    case RelayError::kDuplicateLink: return "relay.duplicate_link";
-    case RelayError::kBindFailed: return "relay.bind_failed";
-    case RelayError::kBadShaping: return "relay.bad_shaping";
-    case RelayError::kUnknownCommand: return "relay.unknown_command";
-    case RelayError::kBadArguments: return "relay.bad_arguments";
-  }
-  return "relay.unknown";
-}
-
-Error make_error(RelayError e, std::string message) {
-  return core::make_error(static_cast<int>(e), std::string(error_name(e)), std::move(message));
-}
-
 std::string Endpoint::to_string() const {
   const bool v6 = host.find(':') != std::string::npos;
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
@@ -58,7 +39,7 @@ bool is_loopback_host(std::string_view numeric_host) {
 Result<Endpoint> parse_endpoint(std::string_view text) {
   const auto colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0) {
-    return make_error(RelayError::kBadAddress, "expected HOST:PORT, got \"" + std::string(text) + "\"");
+    return relay_error("relay.bad_address", "expected HOST:PORT, got \"" + std::string(text) + "\"");
   }
   std::string host(text.substr(0, colon));
   const std::string_view port_text = text.substr(colon + 1);
@@ -67,7 +48,7 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
   unsigned port = 0;
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
-    return make_error(RelayError::kBadAddress, "bad port in \"" + std::string(text) + "\"");
+    return relay_error("relay.bad_address", "bad port in \"" + std::string(text) + "\"");
   }
   if (!bracketed && host == "localhost") host = "127.0.0.1";
   in_addr v4{};
@@ -76,33 +57,33 @@ Result<Endpoint> parse_endpoint(std::string_view text) {
   const bool is_v6 = bracketed && inet_pton(AF_INET6, host.c_str(), &v6) == 1;
   if (!is_v4 && !is_v6) {
     // Names are never resolved: a resolver could send a test's traffic to another machine.
-    return make_error(RelayError::kBadAddress,
-                      "\"" + host + "\" is not a numeric address (IPv6 goes in brackets; only localhost is a name)");
+    return relay_error("relay.bad_address",
+                       "\"" + host + "\" is not a numeric address (IPv6 goes in brackets; only localhost is a name)");
   }
   if (!is_loopback_host(host)) {
-    return make_error(RelayError::kNotLoopback, host + " is not a loopback address; the relay only uses 127.0.0.0/8 and ::1");
+    return relay_error("relay.not_loopback", host + " is not a loopback address; the relay only uses 127.0.0.0/8 and ::1");
   }
   return Endpoint{host, static_cast<std::uint16_t>(port)};
 }
 
 Status check(const LinkSpec& spec) {
   if (!valid_link_name(spec.name)) {
-    return make_error(RelayError::kBadLinkSpec, "bad link name \"" + spec.name + "\" (1-64 of A-Z a-z 0-9 _ - .)");
+    return relay_error("relay.bad_link_spec", "bad link name \"" + spec.name + "\" (1-64 of A-Z a-z 0-9 _ - .)");
   }
   for (const Endpoint* ep : {&spec.listen, &spec.target}) {
     if (!is_loopback_host(ep->host)) {
-      return make_error(RelayError::kNotLoopback,
-                        ep->host + " is not a loopback address; the relay only uses 127.0.0.0/8 and ::1");
+      return relay_error("relay.not_loopback",
+                         ep->host + " is not a loopback address; the relay only uses 127.0.0.0/8 and ::1");
     }
   }
-  if (spec.target.port == 0) return make_error(RelayError::kBadLinkSpec, "target port 0");
+  if (spec.target.port == 0) return relay_error("relay.bad_link_spec", "target port 0");
   return core::Ok();
 }
 
 Result<LinkSpec> parse_route(std::string_view name, std::string_view route) {
   const auto arrow = route.find("->");
   if (arrow == std::string_view::npos) {
-    return make_error(RelayError::kBadLinkSpec, "expected LISTEN->TARGET, got \"" + std::string(route) + "\"");
+    return relay_error("relay.bad_link_spec", "expected LISTEN->TARGET, got \"" + std::string(route) + "\"");
   }
   auto listen = parse_endpoint(route.substr(0, arrow));
   if (!listen) return listen.error();
@@ -116,7 +97,7 @@ Result<LinkSpec> parse_route(std::string_view name, std::string_view route) {
 Result<LinkSpec> parse_link_spec(std::string_view text) {
   const auto eq = text.find('=');
   if (eq == std::string_view::npos) {
-    return make_error(RelayError::kBadLinkSpec, "expected NAME=LISTEN->TARGET, got \"" + std::string(text) + "\"");
+    return relay_error("relay.bad_link_spec", "expected NAME=LISTEN->TARGET, got \"" + std::string(text) + "\"");
   }
   return parse_route(text.substr(0, eq), text.substr(eq + 1));
 }

@@ -1,4 +1,5 @@
-// relay_spec.h: the addresses and link specifications that lingji-relay accepts, and its errors.
+// relay_spec.h: the addresses and link specifications that lingji-relay accepts (its errors are
+// in relay_errors.h).
 //
 // Grammar (command line `--link` and control `add`):
 //   link_spec := NAME "=" route
@@ -21,29 +22,13 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "tests/relay/relay_errors.h"
 
 namespace lingji::relay {
 
 using core::Error;
 using core::Result;
 using core::Status;
-
-// Error codes 8100-8199 (tests/relay). Stable: a released code is never renumbered.
-enum class RelayError {
-  kBadAddress = 8100,      // relay.bad_address: not host:port, or an unresolvable host
-  kNotLoopback = 8101,     // relay.not_loopback: a well-formed address that is not loopback
-  kBadLinkSpec = 8102,     // relay.bad_link_spec: not NAME=LISTEN->TARGET, or a bad NAME
-  kUnknownLink = 8103,     // relay.unknown_link
-  kDuplicateLink = 8104,   // relay.duplicate_link
-  kBindFailed = 8105,      // relay.bind_failed: the listen address is in use or not bindable
-  kBadShaping = 8106,      // relay.bad_shaping: delay or jitter out of 0..kMaxDelayMs
-  kUnknownCommand = 8107,  // relay.unknown_command (control protocol)
-  kBadArguments = 8108,    // relay.bad_arguments (control protocol)
-};
-
-// The stable dotted name of a code, e.g. "relay.not_loopback".
-std::string_view error_name(RelayError e);
-Error make_error(RelayError e, std::string message);
 
 struct Endpoint {
   std::string host;  // numeric, loopback: "127.0.0.1" or "::1"
