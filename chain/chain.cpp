@@ -3,6 +3,7 @@
 #include "chain/block_hooks.h"
 #include "chain/chain_errors.h"
 #include "chain/executor.h"
+#include "chain/invariants.h"
 #include "chain/governance/governance.h"
 #include "chain/producers/schedule.h"
 
@@ -158,6 +159,7 @@ BlockChanges Chain::finish_block(const BlockHeader& h, const PublicKey& producer
   changes.writes = block_state.take_writes();
   changes.undo = state_.apply(changes.writes);
   changes.events = std::move(events);
+  if (kCheckInvariantsAfterEveryBlock) enforce_invariants(state_, h.height);
   return changes;
 }
 

@@ -69,18 +69,17 @@ core::Status debit_escrow(StateOverlay& s, const core::PublicKey& escrow, const 
 }
 
 std::optional<core::Amount> total_balances(const State& s) {
-  core::Amount sum;
+  // Summed as plain i64 (checked_add stops at the supply, and this must see past it).
+  int64_t sum = 0;
   bool ok = true;
   const StateKey any = account_key(core::PublicKey{});
   s.for_each(any.view().subspan(0, 1), [&](const Bytes&, const Bytes& v) {
     core::Reader r(v);
     int64_t units = 0;
-    auto next = r.i64(units) ? core::checked_add(sum, core::Amount::units(units)) : std::nullopt;
-    if (next) sum = *next;
-    else ok = false;
+    if (!r.i64(units) || __builtin_add_overflow(sum, units, &sum)) ok = false;
   });
   if (!ok) return std::nullopt;
-  return sum;
+  return core::Amount::units(sum);
 }
 
 }  // namespace lingji::chain::token
