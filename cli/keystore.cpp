@@ -62,23 +62,20 @@ class WipeOnExit {
 
 // The bad name is not echoed: it may hold terminal control characters.
 core::Error invalid_name() {
-  return core::make_error(kWalletInvalidName, "wallet.invalid_name",
-                          "key name must be 1-32 characters of [A-Za-z0-9_-]");
+  return wallet_error("wallet.invalid_name", "key name must be 1-32 characters of [A-Za-z0-9_-]");
 }
 
 core::Error corrupt(const std::string& name, const std::string& why) {
-  return core::make_error(kWalletCorruptKeystore, "wallet.corrupt_keystore",
-                          name + ".json: " + why);
+  return wallet_error("wallet.corrupt_keystore", name + ".json: " + why);
 }
 
 core::Error key_exists(const std::string& name) {
-  return core::make_error(kWalletKeyExists, "wallet.key_exists", "a key named " + name + " exists");
+  return wallet_error("wallet.key_exists", "a key named " + name + " exists");
 }
 
 core::Error io_error(const std::string& what, const fs::path& path, int err) {
-  return core::make_error(kWalletIoError, "wallet.io_error",
-                          what + " " + path.string() + ": " +
-                              std::error_code(err, std::generic_category()).message());
+  return wallet_error("wallet.io_error", what + " " + path.string() + ": " +
+                                             std::error_code(err, std::generic_category()).message());
 }
 
 bool limits_in_range(const KdfLimits& l) {
@@ -92,8 +89,7 @@ core::Status derive_key(std::string_view password, const KeyFile& f, uint8_t* ke
   const char* pw = password.empty() ? "" : password.data();
   if (crypto_pwhash(key, kKeyBytes, pw, password.size(), f.salt.data(), f.limits.opslimit,
                     f.limits.memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return core::make_error(kWalletKdfFailed, "wallet.kdf_failed",
-                            "Argon2id key derivation failed (out of memory?)");
+    return wallet_error("wallet.kdf_failed", "Argon2id key derivation failed (out of memory?)");
   }
   return core::Ok();
 }
@@ -195,7 +191,7 @@ core::Result<std::string> read_small_file(const std::string& name, const fs::pat
   // O_NONBLOCK: a FIFO planted as "<name>.json" must not hang list(); regular reads ignore it.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0 && errno == ENOENT) {
-    return core::make_error(kWalletKeyNotFound, "wallet.key_not_found", "no key named " + name);
+    return wallet_error("wallet.key_not_found", "no key named " + name);
   }
   if (fd < 0) return io_error("cannot open", path, errno);
   FdCloser closer{fd};
@@ -278,8 +274,7 @@ core::Status write_new_file(const fs::path& dir, const std::string& name, const 
   ::unlink(tmp.c_str());
   auto synced = fsync_dir(dir);
   if (!synced) {
-    return core::make_error(kWalletIoError, "wallet.io_error",
-                            "key " + name + " was written but " + synced.error().message);
+    return wallet_error("wallet.io_error", "key " + name + " was written but " + synced.error().message);
   }
   return core::Ok();
 }
@@ -288,8 +283,7 @@ core::Result<KeyInfo> store(const fs::path& dir, const KdfLimits& limits, const 
                             const core::Seed& seed, std::string_view password) {
   if (!is_valid_key_name(name)) return invalid_name();
   if (!limits_in_range(limits)) {
-    return core::make_error(kWalletInvalidKdfLimits, "wallet.invalid_kdf_limits",
-                            "kdf limits outside [minimum, maximum]");
+    return wallet_error("wallet.invalid_kdf_limits", "kdf limits outside [minimum, maximum]");
   }
   core::ensure_sodium();
   // Cheap early refusal before the slow KDF; write_new_file() makes the race-free check.
@@ -378,7 +372,7 @@ core::Result<std::vector<KeyInfo>> Keystore::list() const {
   std::vector<KeyInfo> out;
   for (const auto& name : names) {
     auto f = load(dir_, name);
-    if (!f && f.error().code == kWalletKeyNotFound) continue;  // deleted while listing
+    if (!f && WalletErrorRef("wallet.key_not_found").matches(f.error())) continue;  // deleted while listing
     if (!f) return f.error();
     out.push_back(std::move(f->info));
   }
@@ -408,8 +402,8 @@ core::Result<core::PrivateKey> Keystore::unlock(const std::string& name,
           f->info.public_key.bytes.data(), f->info.public_key.bytes.size(), f->nonce.data(),
           secret.data()) != 0 ||
       seed_len != seed.bytes.size()) {
-    return core::make_error(kWalletWrongPassword, "wallet.wrong_password",
-                            "wrong password for key " + name + " (or the file was altered)");
+    return wallet_error("wallet.wrong_password",
+                        "wrong password for key " + name + " (or the file was altered)");
   }
   core::PrivateKey key = core::PrivateKey::from_seed(seed);
   // The AEAD binds public_key, so this only fails for a file written by someone who knew the

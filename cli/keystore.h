@@ -61,7 +61,7 @@ struct KeyInfo {
 bool is_valid_key_name(std::string_view name);
 
 // Error codes are in cli/wallet_errors.h. Every method may also return wallet.invalid_name
-// (5005) for a bad name and wallet.io_error (5006) when the file system fails.
+// (6005) for a bad name and wallet.io_error (6006) when the file system fails.
 // Concurrency: a Keystore holds no mutable state. Concurrent create()/import_seed() of one name,
 // from any threads or processes, stores exactly one key; the others get wallet.key_exists.
 class Keystore {
@@ -70,8 +70,8 @@ class Keystore {
   explicit Keystore(std::filesystem::path dir, KdfLimits limits = KdfLimits::interactive());
 
   // Generates a random seed (randombytes_buf) and stores it under name.
-  // Errors: wallet.key_exists (5002) if name is taken; wallet.invalid_kdf_limits (5007) if the
-  // constructor's limits are outside [minimum(), maximum()]; wallet.kdf_failed (5008).
+  // Errors: wallet.key_exists (6002) if name is taken; wallet.invalid_kdf_limits (6007) if the
+  // constructor's limits are outside [minimum(), maximum()]; wallet.kdf_failed (6008).
   [[nodiscard]] core::Result<KeyInfo> create(const std::string& name, std::string_view password);
   // As create(), with a caller-supplied seed (restore from backup). The seed is not modified.
   [[nodiscard]] core::Result<KeyInfo> import_seed(const std::string& name, const core::Seed& seed,
@@ -79,15 +79,15 @@ class Keystore {
 
   // All keys, sorted by name (byte order). A missing directory is an empty keystore, not an
   // error. A malformed "<valid name>.json" fails the whole call with wallet.corrupt_keystore
-  // (5004) naming the file, rather than hiding a key the user may be looking for.
+  // (6004) naming the file, rather than hiding a key the user may be looking for.
   [[nodiscard]] core::Result<std::vector<KeyInfo>> list() const;
-  // Errors: wallet.key_not_found (5003), wallet.corrupt_keystore (5004).
+  // Errors: wallet.key_not_found (6003), wallet.corrupt_keystore (6004).
   [[nodiscard]] core::Result<KeyInfo> info(const std::string& name) const;
 
-  // Decrypts the key. Errors: wallet.key_not_found (5003); wallet.corrupt_keystore (5004) for a
-  // malformed file; wallet.wrong_password (5001) whenever authentication fails, which includes a
+  // Decrypts the key. Errors: wallet.key_not_found (6003); wallet.corrupt_keystore (6004) for a
+  // malformed file; wallet.wrong_password (6001) whenever authentication fails, which includes a
   // tampered salt, nonce, ciphertext or public_key (AEAD cannot tell those from a bad password);
-  // wallet.kdf_failed (5008).
+  // wallet.kdf_failed (6008).
   [[nodiscard]] core::Result<core::PrivateKey> unlock(const std::string& name,
                                                       std::string_view password) const;
 

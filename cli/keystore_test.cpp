@@ -104,19 +104,19 @@ TEST_F(KeystoreTest, TwoCreatesGiveDifferentKeys) {
   EXPECT_NE(a->public_key, b->public_key);
 }
 
-TEST_F(KeystoreTest, WrongPasswordIs5001) {
+TEST_F(KeystoreTest, WrongPasswordIs6001) {
   auto ks = store();
   ASSERT_TRUE(ks.create("alice", "right").ok());
-  expect_error(ks.unlock("alice", "wrong"), kWalletWrongPassword, "wallet.wrong_password");
-  expect_error(ks.unlock("alice", ""), 5001, "wallet.wrong_password");
-  expect_error(ks.unlock("alice", "righ"), 5001, "wallet.wrong_password");
+  expect_error(ks.unlock("alice", "wrong"), 6001, "wallet.wrong_password");
+  expect_error(ks.unlock("alice", ""), 6001, "wallet.wrong_password");
+  expect_error(ks.unlock("alice", "righ"), 6001, "wallet.wrong_password");
 }
 
 TEST_F(KeystoreTest, EmptyPasswordIsAPassword) {
   auto ks = store();
   ASSERT_TRUE(ks.create("alice", "").ok());
   EXPECT_TRUE(ks.unlock("alice", "").ok());
-  expect_error(ks.unlock("alice", "x"), kWalletWrongPassword, "wallet.wrong_password");
+  expect_error(ks.unlock("alice", "x"), 6001, "wallet.wrong_password");
 }
 
 TEST_F(KeystoreTest, FileIs0600DirectoryIs0700AndNoTempFileRemains) {
@@ -170,8 +170,8 @@ TEST_F(KeystoreTest, DuplicateNameRefusedAndOriginalKept) {
   auto ks = store();
   auto first = ks.create("alice", "one");
   ASSERT_TRUE(first.ok());
-  expect_error(ks.create("alice", "two"), kWalletKeyExists, "wallet.key_exists");
-  expect_error(ks.import_seed("alice", rfc_seed(), "two"), 5002, "wallet.key_exists");
+  expect_error(ks.create("alice", "two"), 6002, "wallet.key_exists");
+  expect_error(ks.import_seed("alice", rfc_seed(), "two"), 6002, "wallet.key_exists");
   auto key = ks.unlock("alice", "one");
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(key->public_key(), first->public_key);
@@ -186,7 +186,7 @@ TEST_F(KeystoreTest, ConcurrentCreatesOfOneNameStoreExactlyOne) {
     threads.emplace_back([&, i] {
       auto r = ks.create("same", "pw" + std::to_string(i));
       if (r.ok()) ++ok;
-      else if (r.error().code == kWalletKeyExists) ++exists;
+      else if (r.error().code == 6002) ++exists;
     });
   }
   for (auto& t : threads) t.join();
@@ -215,24 +215,37 @@ TEST_F(KeystoreTest, InvalidNamesRefusedEverywhere) {
                                         std::string("a\0b", 3), "CON.json"};
   for (const auto& name : bad) {
     SCOPED_TRACE(name);
-    expect_error(ks.create(name, "pw"), kWalletInvalidName, "wallet.invalid_name");
-    expect_error(ks.import_seed(name, rfc_seed(), "pw"), 5005, "wallet.invalid_name");
-    expect_error(ks.info(name), 5005, "wallet.invalid_name");
-    expect_error(ks.unlock(name, "pw"), 5005, "wallet.invalid_name");
+    expect_error(ks.create(name, "pw"), 6005, "wallet.invalid_name");
+    expect_error(ks.import_seed(name, rfc_seed(), "pw"), 6005, "wallet.invalid_name");
+    expect_error(ks.info(name), 6005, "wallet.invalid_name");
+    expect_error(ks.unlock(name, "pw"), 6005, "wallet.invalid_name");
   }
   EXPECT_FALSE(fs::exists(dir_));  // nothing was written anywhere
   EXPECT_FALSE(fs::exists(root_ / "evil.json"));
 }
 
-TEST_F(KeystoreTest, MissingKeyIs5003AndMissingDirectoryIsEmpty) {
+TEST_F(KeystoreTest, MissingKeyIs6003AndMissingDirectoryIsEmpty) {
   auto ks = store();
   auto all = ks.list();
   ASSERT_TRUE(all.ok());
   EXPECT_TRUE(all->empty());
-  expect_error(ks.info("bob"), kWalletKeyNotFound, "wallet.key_not_found");
-  expect_error(ks.unlock("bob", "pw"), 5003, "wallet.key_not_found");
+  expect_error(ks.info("bob"), 6003, "wallet.key_not_found");
+  expect_error(ks.unlock("bob", "pw"), 6003, "wallet.key_not_found");
   ASSERT_TRUE(ks.create("alice", "pw").ok());
-  expect_error(ks.info("bob"), 5003, "wallet.key_not_found");
+  expect_error(ks.info("bob"), 6003, "wallet.key_not_found");
+}
+
+// The class is what a caller branches on (not found, a duplicate, bad input), never the message.
+TEST_F(KeystoreTest, ErrorsCarryTheirClassAndWalletRangeCodes) {
+  auto ks = store();
+  ASSERT_TRUE(ks.create("alice", "pw").ok());
+  EXPECT_EQ(ks.info("bob").error().cls, core::ErrorClass::kNotFound);
+  EXPECT_EQ(ks.create("alice", "pw").error().cls, core::ErrorClass::kConflict);
+  EXPECT_EQ(ks.unlock("alice", "wrong").error().cls, core::ErrorClass::kInvalid);
+  EXPECT_EQ(ks.info("../x").error().cls, core::ErrorClass::kInvalid);
+  EXPECT_EQ(WalletErrorRef("wallet.io_error").def->code, 6006);
+  EXPECT_EQ(WalletErrorRef("wallet.kdf_failed").def->code, 6008);
+  EXPECT_EQ(WalletErrorRef("wallet.kdf_failed").def->cls, core::ErrorClass::kInternal);
 }
 
 TEST_F(KeystoreTest, ListIsSortedNeedsNoPasswordAndSkipsOtherFiles) {
@@ -253,7 +266,7 @@ TEST_F(KeystoreTest, ListReportsACorruptKeyFile) {
   auto ks = store();
   ASSERT_TRUE(ks.create("alice", "pw").ok());
   write(file("broken"), "{\"version\":1");
-  expect_error(ks.list(), kWalletCorruptKeystore, "wallet.corrupt_keystore");
+  expect_error(ks.list(), 6004, "wallet.corrupt_keystore");
 }
 
 TEST_F(KeystoreTest, TamperedCiphertextSaltOrNonceFailsAuthentication) {
@@ -269,7 +282,7 @@ TEST_F(KeystoreTest, TamperedCiphertextSaltOrNonceFailsAuthentication) {
       hex[0] = hex[0] == '0' ? '1' : '0';
       j[obj][field] = hex;
     });
-    expect_error(ks.unlock("alice", "pw"), kWalletWrongPassword, "wallet.wrong_password");
+    expect_error(ks.unlock("alice", "pw"), 6001, "wallet.wrong_password");
     write(file("alice"), original);
   }
   EXPECT_TRUE(ks.unlock("alice", "pw").ok());
@@ -284,11 +297,11 @@ TEST_F(KeystoreTest, SwappedPublicKeyIsDetected) {
     j["public_key"] = other.hex();
     j["address"] = core::encode_address(other);
   });
-  expect_error(ks.unlock("alice", "pw"), kWalletWrongPassword, "wallet.wrong_password");
+  expect_error(ks.unlock("alice", "pw"), 6001, "wallet.wrong_password");
   // Inconsistent swap: refused before any decryption, also by info().
   edit_json("alice", [&](ordered_json& j) { j["address"] = core::encode_address({}); });
-  expect_error(ks.info("alice"), kWalletCorruptKeystore, "wallet.corrupt_keystore");
-  expect_error(ks.unlock("alice", "pw"), 5004, "wallet.corrupt_keystore");
+  expect_error(ks.info("alice"), 6004, "wallet.corrupt_keystore");
+  expect_error(ks.unlock("alice", "pw"), 6004, "wallet.corrupt_keystore");
 }
 
 TEST_F(KeystoreTest, EveryTruncationIsCorruptNotACrash) {
@@ -300,7 +313,7 @@ TEST_F(KeystoreTest, EveryTruncationIsCorruptNotACrash) {
     write(file("alice"), original.substr(0, len));
     auto r = ks.unlock("alice", "pw");
     ASSERT_FALSE(r.ok()) << len;
-    ASSERT_EQ(r.error().code, kWalletCorruptKeystore) << len;
+    ASSERT_EQ(r.error().code, 6004) << len;
     ASSERT_FALSE(ks.info("alice").ok()) << len;
   }
 }
@@ -336,8 +349,8 @@ TEST_F(KeystoreTest, MalformedFieldsAreCorrupt) {
     SCOPED_TRACE(what);
     write(file("alice"), original);
     edit_json("alice", edit);
-    expect_error(ks.info("alice"), kWalletCorruptKeystore, "wallet.corrupt_keystore");
-    expect_error(ks.unlock("alice", "pw"), 5004, "wallet.corrupt_keystore");
+    expect_error(ks.info("alice"), 6004, "wallet.corrupt_keystore");
+    expect_error(ks.unlock("alice", "pw"), 6004, "wallet.corrupt_keystore");
   }
   const std::string deep = std::string(32000, '[') + std::string(32000, ']');  // stack depth
   const std::vector<std::string> garbage = {
@@ -345,16 +358,16 @@ TEST_F(KeystoreTest, MalformedFieldsAreCorrupt) {
       deep, "{\"version\":1,\"name\":" + deep + "}", std::string(70000, ' ')};
   for (const auto& text : garbage) {
     write(file("alice"), text);
-    expect_error(ks.unlock("alice", "pw"), kWalletCorruptKeystore, "wallet.corrupt_keystore");
+    expect_error(ks.unlock("alice", "pw"), 6004, "wallet.corrupt_keystore");
   }
   // A key file copied under another name is refused rather than unlocking as "bob".
   write(file("bob"), original);
-  expect_error(ks.unlock("bob", "pw"), kWalletCorruptKeystore, "wallet.corrupt_keystore");
+  expect_error(ks.unlock("bob", "pw"), 6004, "wallet.corrupt_keystore");
   // A directory or a FIFO where a key file should be: refused, and the FIFO must not block.
   fs::create_directory(file("dir"));
-  expect_error(ks.info("dir"), kWalletCorruptKeystore, "wallet.corrupt_keystore");
+  expect_error(ks.info("dir"), 6004, "wallet.corrupt_keystore");
   ASSERT_EQ(::mkfifo(file("fifo").c_str(), 0600), 0);
-  expect_error(ks.info("fifo"), kWalletCorruptKeystore, "wallet.corrupt_keystore");
+  expect_error(ks.info("fifo"), 6004, "wallet.corrupt_keystore");
 }
 
 TEST_F(KeystoreTest, KdfLimitsOutsideRangeRefused) {
@@ -364,7 +377,7 @@ TEST_F(KeystoreTest, KdfLimitsOutsideRangeRefused) {
       {hi.opslimit + 1, lo.memlimit}, {lo.opslimit, hi.memlimit + 1}};
   for (const KdfLimits& bad : bad_limits) {
     Keystore ks(dir_, bad);
-    expect_error(ks.create("alice", "pw"), kWalletInvalidKdfLimits, "wallet.invalid_kdf_limits");
+    expect_error(ks.create("alice", "pw"), 6007, "wallet.invalid_kdf_limits");
   }
   EXPECT_FALSE(fs::exists(dir_));
   EXPECT_EQ(KdfLimits::interactive().opslimit, crypto_pwhash_OPSLIMIT_INTERACTIVE);
