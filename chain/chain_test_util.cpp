@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "chain/dealers/dealer.h"
 #include "chain/governance/governance.h"
+#include "chain/producers/ejection.h"
+#include "chain/producers/producer.h"
 #include "chain/token/account.h"
+#include "chain/token/transfer.h"
+#include "chain/vesting/listing.h"
 #include "chain/vesting/vesting.h"
 
 namespace lingji::chain::testing {
@@ -34,6 +39,26 @@ Chain::Produced produce_at(Chain& chain, const std::vector<SignedTransaction>& t
   EXPECT_TRUE(p) << p.error().message;
   if (!p) return {};
   return std::move(*p);
+}
+
+core::Status run_operation(State& state, const Genesis& genesis, TimeMs time, const PublicKey& sender,
+                           const Operation& op, ChangeSet* dropped) {
+  StateOverlay s(state);
+  ApplyContext ctx{genesis, time, sender};
+  core::Status st = std::visit([&](const auto& o) { return check(o, sender); }, op);
+  if (st) st = std::visit([&](const auto& o) { return apply(s, o, ctx); }, op);
+  if (st) {
+    (void)state.apply(s.take_writes());
+  } else if (dropped) {
+    *dropped = s.take_writes();
+  }
+  return st;
+}
+
+std::vector<std::pair<Bytes, Bytes>> entries_of(const State& s) {
+  std::vector<std::pair<Bytes, Bytes>> out;
+  s.for_each({}, [&](const Bytes& k, const Bytes& v) { out.emplace_back(k, v); });
+  return out;
 }
 
 SignedTransaction make_tx(const Hash256& chain_id, const core::PrivateKey& from, uint64_t sequence,

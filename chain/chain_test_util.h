@@ -1,5 +1,6 @@
 // chain_test_util.h: fixtures shared by the chain tests: a valid genesis built from the dev keys
-// with a chosen start time, and signed transactions.
+// with a chosen start time, signed transactions, one operation run on a state, and a state's
+// entries (to check that something refused changed nothing).
 #pragma once
 
 #include "chain/chain.h"
@@ -17,6 +18,17 @@ SignedTransaction make_transfer(const Hash256& chain_id, const core::PrivateKey&
 // fails the calling test (and returns an empty block) if the chain refuses.
 Chain::Produced produce_at(Chain& chain, const std::vector<SignedTransaction>& txs, TimeMs time,
                            const core::PrivateKey& key);
+
+// Runs one operation from `sender` as the executor runs each operation of a transaction (its
+// stateless check(), then apply() on an overlay of `state`), without the transaction's
+// sequence, fees and signature, and commits the writes to `state` on success. On failure the
+// overlay is dropped, and its writes are moved to `*dropped` (when given): a test can check that
+// a refused operation wrote nothing before it failed (STYLE.md rule 4).
+core::Status run_operation(State& state, const Genesis& genesis, TimeMs time, const PublicKey& sender,
+                           const Operation& op, ChangeSet* dropped = nullptr);
+
+// Every (key, value) of `s`, in key order.
+std::vector<std::pair<Bytes, Bytes>> entries_of(const State& s);
 
 SignedTransaction make_tx(const Hash256& chain_id, const core::PrivateKey& from, uint64_t sequence,
                           TimeMs expiration, std::vector<Operation> ops);

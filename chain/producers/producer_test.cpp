@@ -1,16 +1,11 @@
-// producer_test.cpp: the dealer registry, producer candidates, stake-weighted votes that follow
-// balances at once, and the election of the active set.
+// producer_test.cpp: producer candidates (only approved dealers stand), stake-weighted votes that
+// follow balances at once, and the election of the active set. The dealer registry is tested in
+// dealers/dealer_test.cpp, the schedule in schedule_test.cpp.
 #include "chain/producers/producer.h"
 
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include "chain/chain_test_util.h"
-#include "chain/dealers/dealer.h"
-#include "chain/governance/governance.h"
-#include "chain/executor.h"
-#include "chain/producers/ejection.h"
 #include "chain/token/account.h"
 #include "chain/token/token_ops.h"
 #include "chain/vesting/listing_ops.h"
@@ -26,13 +21,8 @@ class ProducerTest : public ::testing::Test {
   ProducerTest() { (void)state.apply(genesis.initial_state()); }
 
   // Applies one operation from `who` and commits it to `state` on success.
-  core::Status run(const core::PrivateKey& who, Operation op) {
-    StateOverlay s(state);
-    ApplyContext ctx{genesis, kNow, who.public_key()};
-    core::Status st = std::visit([&](const auto& o) { return check(o, who.public_key()); }, op);
-    if (st) st = std::visit([&](const auto& o) { return apply(s, o, ctx); }, op);
-    if (st) (void)state.apply(s.take_writes());
-    return st;
+  core::Status run(const core::PrivateKey& who, const Operation& op) {
+    return testing::run_operation(state, genesis, kNow, who.public_key(), op);
   }
   std::string error_of(const core::PrivateKey& who, Operation op) {
     auto st = run(who, std::move(op));
@@ -53,25 +43,6 @@ class ProducerTest : public ::testing::Test {
   core::PrivateKey dev = dev_key("dev");
   core::PrivateKey team = dev_key("team");
 };
-
-TEST_F(ProducerTest, DealerApplicationAndApproval) {
-  auto shop = dev_key("shop");
-  EXPECT_EQ(error_of(shop, DealerApply{"", "Jakarta", "ID", "x"}), "dealer.bad_field");
-  EXPECT_EQ(error_of(shop, DealerApply{"Shop", "Jakarta", "Indonesia", "x"}), "dealer.bad_field");
-  EXPECT_EQ(error_of(shop, DealerApply{"Shop", "Jakarta", "id", "x"}), "dealer.bad_field");
-  EXPECT_EQ(error_of(shop, DealerApply{"Shop\n", "Jakarta", "ID", "x"}), "dealer.bad_field");
-  EXPECT_EQ(error_of(shop, DealerApply{"Shop", "Jakarta", "ID", std::string(129, 'c')}), "dealer.bad_field");
-  ASSERT_EQ(error_of(shop, DealerApply{"Shop", "Jakarta", "ID", "+62"}), "ok");
-  EXPECT_EQ(load_dealer(state, shop.public_key())->status, DealerStatus::kPending);
-  EXPECT_EQ(error_of(shop, DealerApply{"Shop 2", "Bandung", "ID", "+62"}), "ok");  // pending: may update
-  EXPECT_EQ(load_dealer(state, shop.public_key())->region, "Bandung");
-  EXPECT_EQ(error_of(dev, DealerSetStatus{shop.public_key(), DealerStatus::kApproved}), "dealer.not_foundation");
-  EXPECT_EQ(error_of(foundation, DealerSetStatus{dev.public_key(), DealerStatus::kApproved}), "dealer.unknown");
-  EXPECT_EQ(error_of(foundation, DealerSetStatus{shop.public_key(), DealerStatus::kPending}), "dealer.bad_status");
-  ASSERT_EQ(error_of(foundation, DealerSetStatus{shop.public_key(), DealerStatus::kApproved}), "ok");
-  EXPECT_EQ(load_dealer(state, shop.public_key())->status, DealerStatus::kApproved);
-  EXPECT_EQ(error_of(shop, DealerApply{"Shop 3", "Bandung", "ID", "+62"}), "dealer.already_registered");
-}
 
 TEST_F(ProducerTest, OnlyApprovedDealersStand) {
   auto shop = dev_key("shop");
@@ -153,17 +124,6 @@ TEST_F(ProducerTest, ElectionTakesTheTopCandidatesOfApprovedDealers) {
   set = elect(state, 101);
   ASSERT_EQ(set.size(), 1u);
   EXPECT_EQ(set[0].account, dev_key("a").public_key());
-}
-
-TEST(ScheduleTest, ShuffleIsADeterministicPermutation) {
-  std::vector<PublicKey> ps;
-  for (int i = 0; i < 101; ++i) ps.push_back(dev_key("p" + std::to_string(i)).public_key());
-  Hash256 seed = core::blake2b_256(core::as_bytes("round 7"));
-  auto s1 = shuffle_schedule(ps, seed), s2 = shuffle_schedule(ps, seed);
-  EXPECT_EQ(s1, s2);
-  EXPECT_NE(s1, ps);
-  EXPECT_EQ(std::set<PublicKey>(s1.begin(), s1.end()), std::set<PublicKey>(ps.begin(), ps.end()));
-  EXPECT_NE(shuffle_schedule(ps, core::blake2b_256(core::as_bytes("round 8"))), s1);
 }
 
 }  // namespace
