@@ -7,8 +7,8 @@
 #include "chain/producers/ejection.h"
 #include "chain/producers/producer.h"
 #include "chain/token/account.h"
-#include "chain/token/transfer.h"
-#include "chain/vesting/listing.h"
+#include "chain/token/token_ops.h"
+#include "chain/vesting/listing_ops.h"
 #include "chain/vesting/vesting.h"
 
 namespace lingji::chain::testing {

@@ -1,19 +1,25 @@
 // controller.h: one running chain: the state machine (chain/), its durable store (storage/), the
 // mempool, and block production and voting with this node's producer keys (none, one, or several:
 // a test network runs many producers in a few processes; each key keeps its own safety state).
-// Thread-safe: API threads submit and read
-// while the production thread makes blocks; one mutex guards the chain, store and mempool, and
-// signature checks run outside it.
+// The Controller is a facade: it owns the parts, holds the one lock, and delegates:
+//   producer_keys.h       this node's keys and their safety states
+//   admission.h           mempool admission (submit)
+//   vote_collector.h      votes and certificates
+//   equivocation_watch.h  double votes and double blocks, and their reports
+//   fork_choice.h         peers' blocks and branch switches
+//   block_producer.h      production
+//   replay.h              replay from the stored blocks
+// Thread-safe: API threads submit and read while the production thread makes blocks; one mutex
+// guards the chain, the store and every part (the parts lock nothing), and signature checks and
+// the listeners run outside it.
 //
 // Durability: a block is applied in memory, then written in one atomic batch; if the write
 // fails the process stops (the store stays at the previous block, and a restart resumes there),
 // so the node never serves a block that is not on disk.
 #pragma once
 
-#include <atomic>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -22,13 +28,17 @@
 #include <vector>
 
 #include "chain/chain.h"
-#include "chain/executor.h"
 #include "chain/finality/evidence.h"
 #include "chain/finality/voting_rules.h"
+#include "consensus/admission.h"
+#include "consensus/block_producer.h"
 #include "consensus/consensus_errors.h"
-#include "consensus/fork_db.h"
-#include "consensus/mempool.h"
+#include "consensus/equivocation_watch.h"
+#include "consensus/fork_choice.h"
+#include "consensus/producer_keys.h"
+#include "consensus/replay.h"
 #include "consensus/verify_pool.h"
+#include "consensus/vote_collector.h"
 #include "storage/block_store.h"
 
 namespace lingji::consensus {
@@ -42,15 +52,6 @@ struct ControllerOptions {
   std::vector<core::PrivateKey> producer_keys;
   bool sync_writes = true;
   size_t mempool_capacity = 50'000;  // five full blocks: bounds the per-block re-check
-};
-
-enum class TxState { kUnknown, kPending, kCommitted, kRejected };
-
-struct TxStatus {
-  TxState state = TxState::kUnknown;
-  std::optional<chain::SignedTransaction> tx;
-  std::optional<storage::TxLocation> location;  // when committed
-  std::optional<core::Error> error;             // when rejected
 };
 
 class Controller {
@@ -87,7 +88,7 @@ class Controller {
   //   kStale:   at or below the last final block but not on this branch (or the fork database is
   //             full): dropped.
   // Errors: the block's rule violations (block.*, tx.*): the sender sent an invalid block.
-  enum class Accepted { kApplied, kKnown, kFork, kAhead, kUnknownParent, kStale };
+  using Accepted = ForkChoice::Accepted;
   // Errors also: block.bad_slot for a slot after the one following `now`'s.
   core::Result<Accepted> accept_block(const chain::Block& block, core::TimeMs now);
   // A vote from a peer (or this node). True if it was new and valid for a known block, false if
@@ -103,16 +104,16 @@ class Controller {
 
   TxStatus transaction_status(const core::Hash256& id) const;
   // This node's producer keys (fixed at open, so no lock is needed).
-  bool is_producer() const { return !producer_keys_.empty(); }
+  bool is_producer() const { return !keys_->empty(); }
   std::vector<core::PublicKey> producer_keys() const;
-  bool holds_producer_key(const core::PublicKey& key) const { return find_key(key) != nullptr; }
+  bool holds_producer_key(const core::PublicKey& key) const { return keys_->find(key) != nullptr; }
   size_t mempool_size() const;
   // Equivocations this node has seen (shared/CONSENSUS.md "Evidence"): two validly signed votes
   // by one key in one slot for different blocks, or two signed blocks by one producer in one
   // slot. A producer node reports each in a report_evidence transaction (signed with its key),
   // so the chain records it and the offender leaves the schedule (chain/producers/ejection.h).
   // Lock-free: readable under read().
-  uint64_t equivocations_seen() const { return equivocations_seen_.load(); }
+  uint64_t equivocations_seen() const { return watch_->equivocations_seen(); }
   std::vector<chain::finality::DoubleVoteEvidence> double_votes() const;
   std::vector<chain::finality::DoubleBlockEvidence> double_blocks() const;
   // The sequence the account's next transaction must carry, counting its pending ones.
@@ -127,86 +128,27 @@ class Controller {
 
  private:
   Controller() = default;
-  core::Result<core::Hash256> submit_locked(const chain::SignedTransaction& tx, core::TimeMs now);
-  // The mempool judges transactions at the node's clock, as the next block would.
-  chain::TxContext pending_context(core::TimeMs now) const;
-  void rebuild_pending(core::TimeMs now);
-  // One producer key of this node and its durable vote state (shared/CONSENSUS.md).
-  struct ProducerKey {
-    core::PrivateKey key;
-    core::PublicKey public_key;
-    std::optional<chain::finality::SafetyState> safety;  // empty: this key does not vote
-    std::string voting_disabled;                         // why, when it does not
-  };
-  const ProducerKey* find_key(const core::PublicKey& key) const;
-  // Loads or creates this key's safety state (data_dir/safety); on failure the key never votes.
-  void open_safety(ProducerKey& k);
-  // Votes on the head block with each of this node's keys that is one of its voters (each vote
-  // durable in its key's safety file first), and collects the certificate. Returns the votes to
-  // send (the caller sends them after releasing the lock).
-  std::vector<chain::finality::SignedVote> vote_on_head();
-  core::Result<bool> add_vote_locked(const chain::finality::SignedVote& vote);
-  // Remembers the vote's (voter, slot); records evidence if it conflicts with one seen before.
-  void watch_for_double_vote(const chain::finality::SignedVote& vote);
-  // The same for a block's (producer, slot). Requires: the block's signature is verified.
-  void watch_for_double_block(const chain::Block& block);
-  // Submits a report_evidence transaction signed with this node's producer key (if it has one)
-  // to its own mempool; it is sent to peers by flush_reports() once the lock is released.
-  void report_locked(chain::EvidenceKind kind, core::Bytes evidence);
-  void flush_reports();
-  core::Result<Accepted> accept_block_unreported(const chain::Block& block, core::TimeMs now);
-  void send_votes(const std::vector<chain::finality::SignedVote>& votes);
-  // Drops what every node forgets once a block is applied: included transactions, and
-  // certificates no longer newer than the head's justify.
+  // What every part forgets once the head changed: the block's transactions, the fork database
+  // and undo records at or below the final block, the equivocation watch's old slots, and stale
+  // certificates and votes (the votes that came before the block are counted now).
   void after_head_change(const chain::Block& block);
-  // Is the block with this id at this height on the followed branch (the genesis at height 0)?
-  bool on_branch(uint64_t height, const core::Hash256& id) const;
-  // Applies a block on top of the head and stores it (stops the process if the store fails).
-  core::Status apply_and_store(const chain::Block& block);
-  // Pops the head block off the chain and the store (stops the process on a damaged store).
-  chain::Block pop_and_unstore();
-  // Follows the branch ending at `tip` (a fork database block) if it is allowed; true if it did.
-  // Errors: a block of that branch is invalid (the branch is dropped, the head is unchanged).
-  core::Result<bool> switch_to(const core::Hash256& tip);
+  core::Result<Accepted> accept_block_unreported(const chain::Block& block, core::TimeMs now);
+  // Hands this node's votes to the vote listener, outside the lock.
+  void send_votes(const std::vector<chain::finality::SignedVote>& votes);
+  // Hands the evidence reports admitted under the lock to the tx listener, outside it.
+  void flush_reports();
 
   mutable std::mutex mu_;
+  // Declared in dependency order: each part refers to those above it, and is destroyed first.
   std::unique_ptr<storage::BlockStore> store_;
   std::unique_ptr<chain::Chain> chain_;
-  std::vector<ProducerKey> producer_keys_;
-  std::unique_ptr<Mempool> mempool_;
-  RecentRejections rejections_{10'000};
-  // The head state plus every mempool transaction: admission checks against it, so a sender's
-  // second pending transaction is judged after its first (sequence and balance).
-  std::unique_ptr<chain::StateOverlay> pending_;
-
-  // Finality (shared/CONSENSUS.md): where the keys' vote states live, and the newest certificate
-  // on the head's branch that no block carries yet (the next block's justify).
-  std::filesystem::path safety_dir_;
-  std::optional<chain::Chain::Justify> next_justify_;
-  // Votes being collected, per block id; votes for blocks not yet seen wait in early_votes_.
-  std::map<core::Hash256, chain::finality::QcBuilder> builders_;
-  std::map<core::Hash256, std::vector<chain::finality::SignedVote>> early_votes_;
-  std::function<void(const chain::finality::SignedVote&)> vote_listener_;
-  std::function<void(core::ByteView)> tx_listener_;
+  std::unique_ptr<ProducerKeys> keys_;
+  std::unique_ptr<Admission> admission_;
+  std::unique_ptr<EquivocationWatch> watch_;
+  std::unique_ptr<VoteCollector> votes_;
+  std::unique_ptr<ForkChoice> fork_choice_;
+  std::unique_ptr<BlockProducer> producer_;
   std::unique_ptr<VerifyPool> pool_;  // transaction signatures of peers' blocks
-  // The first vote seen per (voter, slot) above the final block, and the double votes found.
-  std::map<std::pair<core::PublicKey, uint64_t>, chain::finality::SignedVote> votes_seen_;
-  std::vector<chain::finality::DoubleVoteEvidence> double_votes_;
-  std::map<std::pair<core::PublicKey, uint64_t>, chain::finality::SignedHeader> blocks_seen_;
-  std::vector<chain::finality::DoubleBlockEvidence> double_blocks_;
-  std::vector<core::Bytes> reports_to_send_;  // report_evidence transactions not yet gossiped
-  std::atomic<uint64_t> equivocations_seen_{0};
-  // Competing branches' blocks (their transaction signatures already verified).
-  ForkDb fork_db_{4096, 512u << 20};
 };
-
-// Re-applies every stored block from genesis, checking signatures (on all cores), every rule
-// and the state root at every height; then rewrites the stored state from the result.
-struct ReplayReport {
-  uint64_t blocks = 0;
-  uint64_t transactions = 0;
-  double seconds = 0;
-};
-core::Result<ReplayReport> replay(const std::filesystem::path& data_dir, unsigned threads = 0);
 
 }  // namespace lingji::consensus

@@ -1,5 +1,5 @@
 // mempool.h: transactions accepted by this node and not yet in a block, in arrival order.
-// Admission rules live in Controller::submit; this is only the bounded ordered container.
+// Admission rules live in admission.h; this is only the bounded ordered container.
 #pragma once
 
 #include <deque>

@@ -1,0 +1,209 @@
+// controller_test_util.h: the fixtures the consensus tests share: one dev-chain Controller
+// (ControllerTest), four producers' Controllers exchanging blocks and votes by hand
+// (FourProducersTest), and the parts of a node built directly, without the facade (PartsTest).
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "chain/chain_test_util.h"
+#include "chain/token/account.h"
+#include "consensus/controller.h"
+
+namespace lingji::consensus {
+
+inline constexpr core::TimeMs kT0 = 1'790'000'000'000;
+
+// A directory under the temp directory named after the running test (and this process).
+inline std::filesystem::path test_dir(const std::string& prefix) {
+  return std::filesystem::temp_directory_path() /
+         (prefix + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+}
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = test_dir("lingji-ctl-");
+    std::filesystem::remove_all(dir);
+    reopen();
+  }
+  void TearDown() override {
+    ctl.reset();
+    std::filesystem::remove_all(dir);
+  }
+  void reopen() {
+    ctl.reset();
+    ControllerOptions o;
+    o.data_dir = dir;
+    o.genesis = genesis;
+    o.producer_keys = {chain::dev_key("producer")};
+    auto opened = Controller::open(std::move(o));
+    ASSERT_TRUE(opened) << opened.error().message;
+    ctl = std::move(*opened);
+  }
+  core::Hash256 chain_id() const { return genesis.chain_id(); }
+  core::Amount balance(const core::PublicKey& k) {
+    return ctl->read([&](const chain::Chain& c, const storage::BlockStore&) { return chain::load_account(c.state(), k).balance; });
+  }
+  core::Error submit_error(const chain::SignedTransaction& tx) {
+    auto r = ctl->submit(tx.bytes(), kT0 + 500);
+    EXPECT_FALSE(r);
+    return r ? core::Error{} : r.error();
+  }
+
+  chain::Genesis genesis = chain::testing::dev_genesis(kT0);
+  std::filesystem::path dir;
+  std::unique_ptr<Controller> ctl;
+  core::PrivateKey dev = chain::dev_key("dev");
+  core::PublicKey bob = chain::dev_key("bob").public_key();
+};
+
+// A controller in dir for genesis g holding the given producer keys.
+inline std::unique_ptr<Controller> open_producer(const std::filesystem::path& dir, const chain::Genesis& g,
+                                                 std::vector<core::PrivateKey> keys) {
+  ControllerOptions o;
+  o.data_dir = dir;
+  o.genesis = g;
+  o.producer_keys = std::move(keys);
+  auto opened = Controller::open(std::move(o));
+  EXPECT_TRUE(opened) << opened.error().message;
+  return opened ? std::move(*opened) : nullptr;
+}
+
+// Four producers' controllers, one key "p<i>" each, exchanging blocks and votes by hand; a link
+// between two nodes can be cut.
+class FourProducersTest : public ::testing::Test {
+ protected:
+  static constexpr int kNodes = 4;
+  void SetUp() override {
+    g = chain::testing::dev_genesis(kT0);
+    g.producers.clear();
+    for (int i = 0; i < kNodes; ++i) g.producers.push_back(chain::dev_key("p" + std::to_string(i)).public_key());
+    base = test_dir("lingji-ctl-");
+    std::filesystem::remove_all(base);
+    for (int i = 0; i < kNodes; ++i) {
+      nodes[i] = open_producer(base / std::to_string(i), g, {chain::dev_key("p" + std::to_string(i))});
+      ASSERT_TRUE(nodes[i]);
+      nodes[i]->set_vote_listener([this, i](const chain::finality::SignedVote& v) { outbox[i].push_back(v); });
+    }
+  }
+  void TearDown() override {
+    for (auto& n : nodes) n.reset();
+    std::filesystem::remove_all(base);
+  }
+  bool linked(int a, int b) const { return !partitioned || (a < 3 && b < 3); }
+  std::tuple<uint64_t, core::Hash256, uint64_t, core::Hash256> head_of(int i) const {
+    return nodes[i]->read([](const chain::Chain& c, const storage::BlockStore&) {
+      return std::tuple{c.head().height, c.head_id(), c.final_block().height, c.final_block().id};
+    });
+  }
+  void deliver_votes() {
+    for (int round = 0; round < 2; ++round)  // a vote can make a node vote in turn
+      for (int from = 0; from < kNodes; ++from) {
+        auto out = std::move(outbox[from]);
+        outbox[from].clear();
+        for (const auto& v : out)
+          for (int to = 0; to < kNodes; ++to)
+            if (to != from && linked(from, to)) (void)nodes[to]->add_vote(v);
+      }
+  }
+  // The producer of `slot` in node `viewer`'s view.
+  int producer_of(int viewer, uint64_t slot) const {
+    const auto key =
+        *nodes[viewer]->read([&](const chain::Chain& c, const storage::BlockStore&) { return c.producer_at(slot); });
+    int p = 0;
+    while (chain::dev_key("p" + std::to_string(p)).public_key() != key) ++p;
+    return p;
+  }
+  // The block of `slot` by its producer in node 0's view, sent to every node linked to it.
+  void run_slot(uint64_t slot) {
+    const core::TimeMs t = kT0 + 1000 * slot;
+    const int p = producer_of(0, slot);
+    if (!linked(0, p)) return;  // cut off: a missed slot on the majority's branch
+    auto block = nodes[p]->produce(t);
+    ASSERT_TRUE(block) << "slot " << slot << ": " << block.error().message;
+    last_block = *block;
+    for (int j = 0; j < kNodes; ++j) {
+      if (j == p || !linked(p, j)) continue;
+      auto accepted = nodes[j]->accept_block(*block, t);
+      ASSERT_TRUE(accepted) << accepted.error().message;
+    }
+    deliver_votes();
+  }
+
+  chain::Genesis g;
+  std::filesystem::path base;
+  std::unique_ptr<Controller> nodes[kNodes];
+  std::vector<chain::finality::SignedVote> outbox[kNodes];
+  bool partitioned = false;
+  chain::Block last_block;
+};
+
+// The parts of one node built directly, as Controller::open builds them, on a fresh data
+// directory for the dev genesis (its one producer is dev_key("producer")), without the facade
+// or its lock. head_changes counts the after_head_change calls; after_head_change does what
+// the Controller's does.
+class PartsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = test_dir("lingji-parts-");
+    std::filesystem::remove_all(dir);
+    auto opened = storage::BlockStore::open(dir, false);
+    ASSERT_TRUE(opened) << opened.error().message;
+    store = std::move(*opened);
+    node_chain = std::make_unique<chain::Chain>(genesis);
+    build({chain::dev_key("producer")});
+  }
+  void TearDown() override {
+    parts_reset();
+    store.reset();
+    std::filesystem::remove_all(dir);
+  }
+  void parts_reset() {
+    producer.reset();
+    fork_choice.reset();
+    votes.reset();
+    watch.reset();
+    admission.reset();
+    keys.reset();
+  }
+  // (Re)builds every part with these producer keys.
+  void build(std::vector<core::PrivateKey> producer_keys) {
+    parts_reset();
+    keys = std::make_unique<ProducerKeys>(producer_keys, dir / "safety", *node_chain);
+    admission = std::make_unique<Admission>(*node_chain, *store, 100);
+    watch = std::make_unique<EquivocationWatch>(*node_chain, *keys, *admission);
+    votes = std::make_unique<VoteCollector>(*node_chain, *store, *keys, *watch);
+    auto hook = [this](const chain::Block& b) { after_head_change(b); };
+    fork_choice = std::make_unique<ForkChoice>(*node_chain, *store, *admission, *votes, *watch, hook);
+    producer = std::make_unique<BlockProducer>(*node_chain, *store, *keys, *admission, *votes, hook);
+  }
+  void after_head_change(const chain::Block& b) {
+    ++head_changes;
+    admission->remove_included(b);
+    fork_choice->forget_final();
+    watch->forget_final();
+    votes->after_head_change();
+  }
+  core::Hash256 chain_id() const { return genesis.chain_id(); }
+
+  chain::Genesis genesis = chain::testing::dev_genesis(kT0);
+  std::filesystem::path dir;
+  std::unique_ptr<storage::BlockStore> store;
+  std::unique_ptr<chain::Chain> node_chain;
+  std::unique_ptr<ProducerKeys> keys;
+  std::unique_ptr<Admission> admission;
+  std::unique_ptr<EquivocationWatch> watch;
+  std::unique_ptr<VoteCollector> votes;
+  std::unique_ptr<ForkChoice> fork_choice;
+  std::unique_ptr<BlockProducer> producer;
+  int head_changes = 0;
+};
+
+}  // namespace lingji::consensus

@@ -1,0 +1,69 @@
+// fork_choice.h: which branch this node follows (shared/CONSENSUS.md: follow the highest quorum
+// certificate, never revert a final block). It takes peers' blocks onto the head, keeps the
+// competing branches' blocks in the fork database, and switches branches, popping blocks down
+// to the common ancestor.
+//
+// Not thread-safe: the Controller calls it under the node's lock and it locks nothing itself.
+// The caller checks, outside the lock, a block's slot and its transactions' signatures.
+//
+// Durability: a block is applied in memory, then written in one atomic batch; if the write
+// fails the process stops (the store stays at the previous block, and a restart resumes there),
+// so the node never serves a block that is not on disk. The same holds for a popped block.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "chain/chain.h"
+#include "consensus/admission.h"
+#include "consensus/equivocation_watch.h"
+#include "consensus/fork_db.h"
+#include "consensus/vote_collector.h"
+#include "storage/block_store.h"
+
+namespace lingji::consensus {
+
+class ForkChoice {
+ public:
+  // What accept() did with a block (see Controller::accept_block).
+  enum class Accepted { kApplied, kKnown, kFork, kAhead, kUnknownParent, kStale };
+  // Runs once the head has changed (the Controller's after_head_change: what every part forgets
+  // then); called under the caller's lock, on the calling thread.
+  using HeadChanged = std::function<void(const chain::Block&)>;
+
+  // chain, store, admission, votes and watch must outlive this object.
+  ForkChoice(chain::Chain& chain, storage::BlockStore& store, Admission& admission, VoteCollector& votes,
+             EquivocationWatch& watch, HeadChanged after_head_change)
+      : chain_(chain), store_(store), admission_(admission), votes_(votes), watch_(watch),
+        after_head_change_(std::move(after_head_change)) {}
+
+  // A block whose transactions' signatures are verified. kApplied: the head changed and every
+  // part has caught up (the caller then votes on the head). Errors: the block's rule violations
+  // (block.*, tx.*); a competing branch's invalid block leaves the head unchanged.
+  [[nodiscard]] core::Result<Accepted> accept(const chain::Block& block);
+  // Is the block with this id at this height on the followed branch (the genesis at height 0)?
+  bool on_branch(uint64_t height, const core::Hash256& id) const;
+  // Follows the branch ending at `tip` (a fork database block) if it is allowed; true if it did.
+  // Errors: a block of that branch is invalid (the branch is dropped, the head is unchanged).
+  [[nodiscard]] core::Result<bool> switch_to(const core::Hash256& tip);
+  // Applies a block on top of the head and stores it (stops the process if the store fails).
+  [[nodiscard]] core::Status apply_and_store(const chain::Block& block);
+  // Pops the head block off the chain and the store (stops the process on a damaged store).
+  chain::Block pop_and_unstore();
+  // Forgets what can never be followed or popped again: the fork database's blocks and the
+  // undo records at or below the last final block.
+  void forget_final();
+  const ForkDb& fork_db() const { return fork_db_; }
+
+ private:
+  chain::Chain& chain_;
+  storage::BlockStore& store_;
+  Admission& admission_;
+  VoteCollector& votes_;
+  EquivocationWatch& watch_;
+  HeadChanged after_head_change_;
+  // Competing branches' blocks (their transaction signatures already verified).
+  ForkDb fork_db_{4096, 512u << 20};
+};
+
+}  // namespace lingji::consensus
