@@ -3,6 +3,7 @@
 #include "chain/block_hooks.h"
 #include "chain/chain_errors.h"
 #include "chain/executor.h"
+#include "chain/finality/finality_rule.h"
 #include "chain/invariants.h"
 #include "chain/governance/governance.h"
 #include "chain/producers/schedule.h"
@@ -121,15 +122,19 @@ core::Result<PublicKey> Chain::apply_consensus(const BlockHeader& h,
                                     : qc->verify(chain_id_, keys);
     if (!st) return chain_error("block.bad_certificate", "certificate: " + st.error().message);
     record_votes(s, signers_of(s, *qc, target->generation, target->joint));
-    // Two-chain rule: J certified, and J's justify is its parent A in the slot before: A is final.
-    if (j.height >= 1) {
+    // J is certified now: if J proves its parent A final (the two-chain rule), A is final.
+    if (j.height >= 1 && j.height - 1 > fin.height) {
       const uint64_t a_height = j.height - 1;
       const auto a = load_ancestor(s, a_height);
       const auto a_id = finality::ancestor_id(s, h, a_height);
-      if (a && a_id && target->justify.height == a_height && target->justify.block_id == *a_id &&
-          target->slot == a->slot + 1 && a_height > fin.height) {
-        fin = finality::FinalBlock{a_height, a->slot, *a_id};
-        finality::advance_final(s, fin);
+      if (a && a_id) {
+        const finality::BlockRef a_ref{a->slot, a_height, *a_id, a->parent, a->justify.slot, a->justify.block_id};
+        const finality::BlockRef j_ref{target->slot, j.height, j.block_id, target->parent, target->justify.slot,
+                                       target->justify.block_id};
+        if (finality::proves_final(a_ref, j_ref)) {
+          fin = finality::FinalBlock{a_height, a->slot, *a_id};
+          finality::advance_final(s, fin);
+        }
       }
     }
   }

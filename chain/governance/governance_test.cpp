@@ -14,6 +14,8 @@
 #include "chain/chain.h"
 #include "chain/chain_errors.h"
 #include "chain/chain_test_util.h"
+#include "chain/consensus_test_util.h"
+#include "chain/producers/ejection.h"
 #include "chain/token/account.h"
 #include "chain/vesting/vesting.h"
 
@@ -390,6 +392,34 @@ TEST_F(GovernanceTest, ABlockIntervalChangeKeepsSlotTimesConsistent) {
   Chain restored(genesis);
   ASSERT_TRUE(restored.restore(entries, chain.head()));
   EXPECT_EQ(restored.slot_time(e.slot + 9), e.timestamp + 22'500);
+}
+
+// Evidence reported after a block-interval change ejects the offender from the slot after the
+// reporting block's, counted under the enacted interval (not the genesis interval, under which
+// the same time would be a later slot).
+TEST_F(GovernanceTest, EvidenceAfterAnIntervalChangeEjectsFromTheNextSlot) {
+  const uint64_t effective = height() + 5;
+  const uint64_t id = propose(0, {{ParamId::kBlockIntervalMs, 4000}}, effective, height() + 4);
+  for (size_t i : {1, 2}) ASSERT_EQ(send(p(i), {GovernanceApprove{id}}), "ok");
+  blocks_until(effective + 3);
+  ASSERT_EQ(params().block_interval_ms, 4000u);
+  const core::PrivateKey& offender = key_of(*chain.producer_at(chain.head().slot + 1));
+  const auto ev = testing::double_vote(chain.chain_id(), offender, chain.head());
+  const uint64_t seq = load_account(chain.state(), outsider.public_key()).sequence;
+  const TimeMs expiration = chain.slot_time(chain.head().slot + 1) + 60'000;
+  ASSERT_EQ(block({make_tx(chain.chain_id(), outsider, seq, expiration, {ReportEvidence{EvidenceKind::kDoubleVote, ev.encode()}})})
+                .at(0),
+            "ok");
+  const BlockHeader reported = chain.head();
+  ASSERT_TRUE(is_ejected(chain.state(), offender.public_key()));
+  const Schedule sc = load_schedule(chain.state());
+  EXPECT_EQ(sc.round_start, reported.slot + 1);
+  // Under the genesis interval the reporting block's time would be a later slot.
+  EXPECT_GT(static_cast<uint64_t>(reported.timestamp - genesis.genesis_time) / genesis.params.block_interval_ms,
+            reported.slot);
+  for (const auto& m : sc.producers) EXPECT_NE(m.signing_key, offender.public_key());
+  block();  // the next slot is produced by one of the others
+  EXPECT_NE(chain.head().producer, offender.public_key());
 }
 
 class RewardTest : public GovernanceTest {

@@ -5,6 +5,7 @@
 #include "chain/chain_errors.h"
 #include "chain/finality/ancestry.h"
 #include "chain/finality/evidence.h"
+#include "chain/governance/governance.h"
 #include "chain/producers/producer.h"
 #include "chain/producers/schedule.h"
 #include "core/codec.h"
@@ -170,10 +171,9 @@ core::Status apply(StateOverlay& s, const ReportEvidence& op, const ApplyContext
       w.fixed(m.signing_key).u64(ctx.height);
       s.put(ejection_key(m.account), w.take());
     }
-  const auto& params = ctx.genesis.params;
-  const uint64_t slot = ctx.block_time <= ctx.genesis.genesis_time
-                            ? 0
-                            : static_cast<uint64_t>(ctx.block_time - ctx.genesis.genesis_time) / params.block_interval_ms;
+  // The slot of this block under the block intervals the committee enacted (the schedule's own
+  // slot function), not the genesis interval: after an interval change they differ.
+  const uint64_t slot = slot_at_time(s, ctx.genesis, ctx.block_time);
   eject_from_schedule(s, offence->key, slot + 1);
   return core::Ok();
 }
