@@ -1,6 +1,7 @@
 // json_views.h: the JSON shapes of the API. Amounts are decimal strings with exactly 8
 // decimals ("10000000000.00000000"), never JSON numbers; times are ISO-8601 UTC strings with a
 // *_ms twin in milliseconds; keys, ids and signatures are lower-case hex; accounts are addresses.
+// Defined in api/views/, one file per module group (views.h says how operations are dispatched).
 #pragma once
 
 #include <nlohmann/json.hpp>
