@@ -2,11 +2,12 @@
 
 #include "chain/chain_errors.h"
 #include "chain/protocol/text_rules.h"
+#include "chain/state/key_prefixes.h"
 #include "core/codec.h"
 
 namespace lingji::chain {
 
-StateKey dealer_key(const PublicKey& account) { return account_record_key('D', account); }
+StateKey dealer_key(const PublicKey& account) { return account_record_key(key_prefix("dealer"), account); }
 
 std::optional<Dealer> load_dealer(const StateReader& s, const PublicKey& account) {
   const Bytes* v = s.get(dealer_key(account));

@@ -1,13 +1,14 @@
 #include "chain/finality/ancestry.h"
 
+#include "chain/state/key_prefixes.h"
 #include "core/codec.h"
 
 namespace lingji::chain::finality {
 namespace {
 
-const Bytes kFinalKey{'F'};
+const Bytes kFinalKey{key_prefix("final")};
 
-StateKey ancestor_key(uint64_t height) { return numbered_record_key('H', height); }
+StateKey ancestor_key(uint64_t height) { return numbered_record_key(key_prefix("ancestor"), height); }
 
 }  // namespace
 

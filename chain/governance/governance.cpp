@@ -6,6 +6,7 @@
 #include "chain/producers/producer.h"
 #include "chain/protocol/text_rules.h"
 #include "chain/protocol/transaction.h"
+#include "chain/state/key_prefixes.h"
 #include "chain/token/account.h"
 #include "chain/token/money.h"
 #include "chain/vesting/vesting.h"
@@ -15,7 +16,7 @@ namespace lingji::chain {
 namespace {
 
 Bytes text_key(std::string_view name) {
-  Bytes k{'C'};
+  Bytes k{key_prefix("governance")};
   k.insert(k.end(), name.begin(), name.end());
   return k;
 }
@@ -41,12 +42,12 @@ const Bytes& slots_key() {
   return k;
 }
 const Bytes& proposal_prefix() {
-  static const Bytes k{'C', 'P'};
+  static const Bytes k{key_prefix("governance"), 'P'};
   return k;
 }
 Bytes proposal_key(uint64_t id) {
   Bytes k = numbered_record_key('P', id).bytes();
-  k.insert(k.begin(), 'C');
+  k.insert(k.begin(), key_prefix("governance"));
   return k;
 }
 

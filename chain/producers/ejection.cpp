@@ -8,18 +8,19 @@
 #include "chain/governance/governance.h"
 #include "chain/producers/producer.h"
 #include "chain/producers/schedule.h"
+#include "chain/state/key_prefixes.h"
 #include "core/codec.h"
 
 namespace lingji::chain {
 namespace {
 
 Bytes evidence_key(const PublicKey& offender, uint64_t slot) {
-  Bytes k = account_record_key('E', offender).bytes();
+  Bytes k = account_record_key(key_prefix("offence"), offender).bytes();
   for (int i = 7; i >= 0; --i) k.push_back(static_cast<uint8_t>(slot >> (8 * i)));
   return k;
 }
 
-StateKey ejection_key(const PublicKey& account) { return account_record_key('J', account); }
+StateKey ejection_key(const PublicKey& account) { return account_record_key(key_prefix("ejection"), account); }
 
 void store_evidence(StateOverlay& s, const EvidenceRecord& e) {
   core::Writer w;
@@ -111,7 +112,7 @@ std::optional<EvidenceRecord> load_evidence(const StateReader& s, const PublicKe
 
 std::vector<EvidenceRecord> list_evidence(const State& s) {
   std::vector<EvidenceRecord> out;
-  s.for_each(Bytes{'E'}, [&](const Bytes& k, const Bytes& v) {
+  s.for_each(Bytes{key_prefix("offence")}, [&](const Bytes& k, const Bytes& v) {
     if (auto e = read_evidence(k, v)) out.push_back(*e);
   });
   return out;

@@ -6,6 +6,7 @@
 #include "chain/dealers/dealer.h"
 #include "chain/producers/ejection.h"
 #include "chain/protocol/text_rules.h"
+#include "chain/state/key_prefixes.h"
 #include "chain/token/account.h"
 #include "core/codec.h"
 
@@ -15,13 +16,13 @@ namespace {
 void store_votes(StateOverlay& s, const PublicKey& voter, const std::vector<PublicKey>& candidates) {
   set_account_flag(s, voter, kAccountHasVotes, !candidates.empty());
   if (candidates.empty()) {
-    s.erase(account_record_key('V', voter));
+    s.erase(account_record_key(key_prefix("votes"), voter));
     return;
   }
   core::Writer w;
   w.u32(static_cast<uint32_t>(candidates.size()));
   for (const auto& c : candidates) w.fixed(c);
-  s.put(account_record_key('V', voter), w.take());
+  s.put(account_record_key(key_prefix("votes"), voter), w.take());
 }
 
 void add_votes(StateOverlay& s, const PublicKey& candidate, int64_t delta) {
@@ -41,7 +42,7 @@ core::Status require_approved_dealer(const StateReader& s, const PublicKey& acco
 
 }  // namespace
 
-StateKey producer_key(const PublicKey& account) { return account_record_key('P', account); }
+StateKey producer_key(const PublicKey& account) { return account_record_key(key_prefix("candidate"), account); }
 
 std::optional<Producer> load_producer(const StateReader& s, const PublicKey& account) {
   const Bytes* v = s.get(producer_key(account));
@@ -70,7 +71,7 @@ void store_producer(StateOverlay& s, const PublicKey& account, const Producer& p
 
 std::vector<PublicKey> load_votes(const StateReader& s, const PublicKey& voter) {
   std::vector<PublicKey> out;
-  const Bytes* v = s.get(account_record_key('V', voter));
+  const Bytes* v = s.get(account_record_key(key_prefix("votes"), voter));
   if (!v) return out;
   core::Reader r(*v);
   uint32_t n = 0;
@@ -158,7 +159,7 @@ core::Status apply(StateOverlay& s, const VoteProducers& op, const ApplyContext&
 
 std::vector<Candidate> elect(const State& s, size_t max_producers) {
   std::vector<Candidate> all;
-  s.for_each(Bytes{'P'}, [&](const Bytes& k, const Bytes&) {
+  s.for_each(Bytes{key_prefix("candidate")}, [&](const Bytes& k, const Bytes&) {
     PublicKey account = *PublicKey::from(ByteView(k).subspan(1));
     auto p = load_producer(s, account);
     if (!p || !p->registered) return;

@@ -3,16 +3,17 @@
 #include <algorithm>
 #include <map>
 
+#include "chain/state/key_prefixes.h"
 #include "core/codec.h"
 
 namespace lingji::chain {
 namespace {
 
-const Bytes kScheduleKey{'S'};
+const Bytes kScheduleKey{key_prefix("schedule")};
 
-StateKey generation_key(uint64_t generation) { return numbered_record_key('G', generation); }
+StateKey generation_key(uint64_t generation) { return numbered_record_key(key_prefix("generation"), generation); }
 
-StateKey record_key(const PublicKey& account) { return account_record_key('R', account); }
+StateKey record_key(const PublicKey& account) { return account_record_key(key_prefix("producer_record"), account); }
 
 void write_members(core::Writer& w, const std::vector<Member>& members) {
   w.u32(static_cast<uint32_t>(members.size()));

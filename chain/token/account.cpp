@@ -1,10 +1,11 @@
 #include "chain/token/account.h"
 
+#include "chain/state/key_prefixes.h"
 #include "core/codec.h"
 
 namespace lingji::chain {
 
-StateKey account_key(const core::PublicKey& key) { return account_record_key('A', key); }
+StateKey account_key(const core::PublicKey& key) { return account_record_key(key_prefix("account"), key); }
 
 Account load_account(const StateReader& s, const core::PublicKey& key) {
   const Bytes* v = s.get(account_key(key));

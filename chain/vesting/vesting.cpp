@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "chain/state/key_prefixes.h"
 #include "chain/token/account.h"
 #include "core/codec.h"
 
@@ -46,7 +47,7 @@ int category_lock_months(Category c) {
   }
 }
 
-StateKey lock_key(const PublicKey& account) { return account_record_key('L', account); }
+StateKey lock_key(const PublicKey& account) { return account_record_key(key_prefix("lock"), account); }
 
 std::optional<Lock> load_lock(const StateReader& s, const PublicKey& account) {
   const Bytes* v = s.get(lock_key(account));
@@ -72,7 +73,7 @@ void store_lock(StateOverlay& s, const PublicKey& account, const Lock& lock) {
 }
 
 static const Bytes& listing_key() {
-  static const Bytes k{'G', 'l', 'i', 's', 't', 'i', 'n', 'g'};
+  static const Bytes k{key_prefix("listing")};
   return k;
 }
 

@@ -11,7 +11,7 @@
 // moves; incoming CT is always free. No rule here ever creates CT.
 //
 // State keys: 'L' || account (32 bytes) -> category:u8 original:i64 cliff_end:i64
-//             'G' "listing"             -> listed_at:i64 exchange:string
+//             'I'                       -> listing := listed_at:i64 exchange:string
 #pragma once
 
 #include <optional>
