@@ -11,10 +11,16 @@ namespace lingji::api {
 namespace {
 
 // A parameter value as the API shows it: amounts as decimal CT strings, the rest as numbers.
-Json param_value_json(chain::ParamId id, int64_t value) {
-  if (id == chain::ParamId::kBetMin || id == chain::ParamId::kBetMax || id == chain::ParamId::kBlockReward)
-    return core::Amount::units(value).to_string();
+Json param_value_json(const chain::ParamRow& row, int64_t value) {
+  if (row.unit == chain::ParamUnit::kAmount) return core::Amount::units(value).to_string();
   return value;
+}
+
+// A parameter id no row has (an old proposal can never hold one: check() refuses it) shows as
+// its number.
+Json param_value_json(chain::ParamId id, int64_t value) {
+  const chain::ParamRow* row = chain::find_param(id);
+  return row ? param_value_json(*row, value) : Json(value);
 }
 
 Json changes_json(const std::vector<chain::ParamChange>& changes) {
@@ -55,20 +61,15 @@ Json operation_fields(const chain::GovernanceUnapprove& g) {
 Json governance_params_json(const chain::Chain& chain) {
   const auto& st = chain.state();
   const chain::GovernedParams p = chain::load_params(st);
+  Json params = Json::object();
+  for (const auto& row : chain::kParams) params[std::string(row.name)] = param_value_json(row, row.get(p));
   Json members = Json::array();
   const auto committee = chain::committee(st);
   for (const auto& m : committee)
     members.push_back({{"account", core::encode_address(m.account)}, {"signing_key", m.signing_key.hex()}});
   const auto& pool = chain::fee_pool_account();
   return {{"as_of", {{"height", chain.head().height}}},
-          {"params",
-           {{"bet_fee_min_bp", p.bet_fee_min_bp},
-            {"bet_fee_max_bp", p.bet_fee_max_bp},
-            {"bet_fee_default_bp", p.bet_fee_default_bp},
-            {"bet_min", p.bet_min.to_string()},
-            {"bet_max", p.bet_max.to_string()},
-            {"block_interval_ms", p.block_interval_ms},
-            {"block_reward", p.block_reward.to_string()}}},
+          {"params", std::move(params)},
           {"committee",
            {{"size", committee.size()},
             {"approvals_needed", chain::approval_threshold(committee.size())},

@@ -70,13 +70,6 @@ void write_u64(StateOverlay& s, const Bytes& key, uint64_t n) {
 
 uint64_t current_height(const StateReader& s) { return read_u64(s, height_key()); }
 
-void store_params(StateOverlay& s, const GovernedParams& p) {
-  core::Writer w;
-  w.u32(p.bet_fee_min_bp).u32(p.bet_fee_max_bp).u32(p.bet_fee_default_bp).i64(p.bet_min.units()).i64(p.bet_max.units());
-  w.u32(p.block_interval_ms).i64(p.block_reward.units());
-  s.put(params_key(), w.take());
-}
-
 // The open proposals (pending or approved), by id, with the height at which each is next due:
 // its expiry while pending, its effective height once approved.
 struct OpenEntry {
@@ -161,25 +154,6 @@ const Segment& segment_of_slot(const std::vector<Segment>& segments, uint64_t sl
   size_t i = segments.size() - 1;
   while (i > 0 && segments[i].from_slot > slot) --i;
   return segments[i];
-}
-
-core::Status check_change(const ParamChange& c) {
-  auto within = [&](int64_t lo, int64_t hi, const char* unit) -> core::Status {
-    if (c.value < lo || c.value > hi)
-      return bad_param(std::string(param_name(c.param)) + " must be within " + std::to_string(lo) + ".." +
-                       std::to_string(hi) + " " + unit + ", not " + std::to_string(c.value));
-    return core::Ok();
-  };
-  switch (c.param) {
-    case ParamId::kBetFeeMinBp:
-    case ParamId::kBetFeeMaxBp:
-    case ParamId::kBetFeeDefaultBp: return within(0, 10'000, "basis points");
-    case ParamId::kBetMin:
-    case ParamId::kBetMax: return within(1, Amount::kMaxMoney, "units");
-    case ParamId::kBlockIntervalMs: return within(100, 60'000, "ms");
-    case ParamId::kBlockReward: return within(0, Amount::kMaxMoney, "units");
-  }
-  return bad_param("unknown parameter id " + std::to_string(static_cast<int>(c.param)));
 }
 
 core::Status check_text_fields(const ProposalHeights& h, const std::string& description) {
@@ -296,54 +270,6 @@ void decide_due(StateOverlay& s, const Genesis& g, uint64_t height, uint64_t slo
 
 }  // namespace
 
-const char* param_name(ParamId id) {
-  switch (id) {
-    case ParamId::kBetFeeMinBp: return "bet_fee_min_bp";
-    case ParamId::kBetFeeMaxBp: return "bet_fee_max_bp";
-    case ParamId::kBetFeeDefaultBp: return "bet_fee_default_bp";
-    case ParamId::kBetMin: return "bet_min";
-    case ParamId::kBetMax: return "bet_max";
-    case ParamId::kBlockIntervalMs: return "block_interval_ms";
-    case ParamId::kBlockReward: return "block_reward";
-  }
-  return "unknown";
-}
-
-core::Status validate_params(const GovernedParams& p) {
-  for (auto [id, v] : {std::pair{ParamId::kBetFeeMinBp, int64_t{p.bet_fee_min_bp}},
-                       std::pair{ParamId::kBetFeeMaxBp, int64_t{p.bet_fee_max_bp}},
-                       std::pair{ParamId::kBetFeeDefaultBp, int64_t{p.bet_fee_default_bp}},
-                       std::pair{ParamId::kBetMin, p.bet_min.units()}, std::pair{ParamId::kBetMax, p.bet_max.units()},
-                       std::pair{ParamId::kBlockIntervalMs, int64_t{p.block_interval_ms}},
-                       std::pair{ParamId::kBlockReward, p.block_reward.units()}})
-    if (auto st = check_change(ParamChange{id, v}); !st) return st;
-  if (p.bet_fee_min_bp > p.bet_fee_default_bp || p.bet_fee_default_bp > p.bet_fee_max_bp)
-    return bad_param("the bet fees must satisfy bet_fee_min_bp <= bet_fee_default_bp <= bet_fee_max_bp (" +
-                     std::to_string(p.bet_fee_min_bp) + ", " + std::to_string(p.bet_fee_default_bp) + ", " +
-                     std::to_string(p.bet_fee_max_bp) + ")");
-  if (p.bet_min > p.bet_max)
-    return bad_param("bet_min " + p.bet_min.to_string() + " CT is above bet_max " + p.bet_max.to_string() + " CT");
-  return core::Ok();
-}
-
-core::Result<GovernedParams> apply_changes(GovernedParams p, const std::vector<ParamChange>& changes) {
-  for (const auto& c : changes) {
-    if (auto st = check_change(c); !st) return st.error();
-    const auto bp = static_cast<uint32_t>(c.value);
-    switch (c.param) {
-      case ParamId::kBetFeeMinBp: p.bet_fee_min_bp = bp; break;
-      case ParamId::kBetFeeMaxBp: p.bet_fee_max_bp = bp; break;
-      case ParamId::kBetFeeDefaultBp: p.bet_fee_default_bp = bp; break;
-      case ParamId::kBetMin: p.bet_min = Amount::units(c.value); break;
-      case ParamId::kBetMax: p.bet_max = Amount::units(c.value); break;
-      case ParamId::kBlockIntervalMs: p.block_interval_ms = bp; break;
-      case ParamId::kBlockReward: p.block_reward = Amount::units(c.value); break;
-    }
-  }
-  if (auto st = validate_params(p); !st) return st.error();
-  return p;
-}
-
 GovernedParams genesis_params(const Genesis& g) {
   GovernedParams p;
   p.block_interval_ms = g.params.block_interval_ms;
@@ -355,23 +281,26 @@ void init_governance(StateOverlay& s, const Genesis& g) {
   store_segments(s, {Segment{0, g.genesis_time, g.params.block_interval_ms}});
 }
 
+void store_params(StateOverlay& s, const GovernedParams& p) {
+  core::Writer w;
+  for (const auto& row : kParams) {
+    if (row.wide) w.i64(row.get(p));
+    else w.u32(static_cast<uint32_t>(row.get(p)));
+  }
+  s.put(params_key(), w.take());
+}
+
 GovernedParams load_params(const StateReader& s) {
   GovernedParams p;
   const Bytes* v = s.get(params_key());
   if (!v) return p;
   core::Reader r(*v);
-  int64_t bet_min = 0, bet_max = 0, reward = 0;
-  r.u32(p.bet_fee_min_bp);
-  r.u32(p.bet_fee_max_bp);
-  r.u32(p.bet_fee_default_bp);
-  r.i64(bet_min);
-  r.i64(bet_max);
-  r.u32(p.block_interval_ms);
-  r.i64(reward);
+  for (const auto& row : kParams) {
+    int64_t value = 0;
+    uint32_t narrow = 0;
+    if (row.wide ? r.i64(value) : r.u32(narrow)) row.set(p, row.wide ? value : int64_t{narrow});
+  }
   if (!r.finish()) return GovernedParams{};  // unreachable: only store_params writes this key
-  p.bet_min = Amount::units(bet_min);
-  p.bet_max = Amount::units(bet_max);
-  p.block_reward = Amount::units(reward);
   return p;
 }
 

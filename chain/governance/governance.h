@@ -49,6 +49,7 @@
 #include "chain/block_hooks.h"
 #include "chain/producers/schedule.h"
 #include "chain/governance/governance_ops.h"
+#include "chain/governance/params.h"
 #include "chain/state/state.h"
 
 namespace lingji::chain {
@@ -58,32 +59,13 @@ inline constexpr uint64_t kMaxEnactDelayBlocks = 1'209'600;
 inline constexpr size_t kMaxOpenPerMember = 4;
 inline constexpr size_t kMaxDescriptionBytes = 256;
 
-// The parameters the committee sets. Fees are in basis points of a stake (R6: 1-5%); bet limits
-// are amounts (R5: from 0.1 CT up to a cap such as 200 CT).
-struct GovernedParams {
-  uint32_t bet_fee_min_bp = 100;
-  uint32_t bet_fee_max_bp = 500;
-  uint32_t bet_fee_default_bp = 500;  // DESIGN.md: a 5 % takeout returns 95 % to players
-  Amount bet_min = Amount::units(Amount::kUnitsPerCt / 10);
-  Amount bet_max = Amount::ct(200);
-  uint32_t block_interval_ms = 1000;
-  Amount block_reward = Amount::ct(1);
-  bool operator==(const GovernedParams&) const = default;
-};
-
-// Every field within its range (fees 0..10000 bp with min <= default <= max; 0 < bet_min <=
-// bet_max <= the supply; interval 100..60000 ms as in the genesis; 0 <= reward <= the supply).
-// Error: governance.bad_param naming the field.
-[[nodiscard]] core::Status validate_params(const GovernedParams& p);
-// p with the changes applied (each value range-checked as it is set), then validated as a whole.
-[[nodiscard]] core::Result<GovernedParams> apply_changes(GovernedParams p, const std::vector<ParamChange>& changes);
-const char* param_name(ParamId id);  // "bet_fee_min_bp", ...
-
 // The genesis values: block_interval_ms from the genesis, the rest the defaults above.
 GovernedParams genesis_params(const Genesis& g);
 // Writes the parameters and the first slot segment (part of Genesis::initial_state).
 void init_governance(StateOverlay& s, const Genesis& g);
 GovernedParams load_params(const StateReader& s);
+// The stored record (params.h); the committee writes it only by enacting a proposal.
+void store_params(StateOverlay& s, const GovernedParams& p);
 
 enum class ProposalKind : uint8_t { kParams = 1, kListing = 2 };
 enum class ProposalStatus : uint8_t { kPending = 1, kApproved = 2, kEnacted = 3, kExpired = 4, kFailed = 5 };

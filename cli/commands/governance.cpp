@@ -2,7 +2,6 @@
 // propose parameter values or the listing declaration, and approve proposals.
 #include <CLI/CLI.hpp>
 
-#include <charconv>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -16,23 +15,10 @@
 namespace lingji::cli {
 namespace {
 
-// A whole number, in the syntax std::stoll accepted here before: leading blanks and one '+' or
-// '-', then digits to the end. Out of int64 range is not a number.
-std::optional<int64_t> parse_whole_number(std::string_view text) {
-  const size_t start = text.find_first_not_of(" \t\n\v\f\r");
-  if (start == std::string_view::npos) return std::nullopt;
-  text.remove_prefix(start);
-  if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.remove_prefix(1);  // from_chars takes only '-'
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
-// The --set name=value pairs as parameter changes: amounts (bet_min, bet_max, block_reward) in
-// CT, the others whole numbers. The node checks the values' ranges. A bad pair is the chain's
-// governance.bad_param (an amount keeps the amount's own error), refused here before any signing.
-// (All of --set's reading is here, so that a table of the parameters can replace it at once.)
+// The --set name=value pairs as parameter changes, read by the parameter table
+// (chain/governance/params.h): amounts in CT, the others whole numbers. The node checks the
+// values' ranges. A bad pair is the chain's governance.bad_param (an amount keeps the amount's
+// own error), refused here before any signing.
 core::Result<std::vector<chain::ParamChange>> parse_settings(const std::vector<std::string>& settings) {
   std::vector<chain::ParamChange> changes;
   for (const auto& setting : settings) {
@@ -40,28 +26,13 @@ core::Result<std::vector<chain::ParamChange>> parse_settings(const std::vector<s
     if (eq == std::string::npos)
       return chain::chain_error("governance.bad_param", "--set takes name=value, not \"" + setting + "\"");
     const std::string param = setting.substr(0, eq), value = setting.substr(eq + 1);
-    std::optional<chain::ParamId> id;
-    for (uint8_t i = 1; i <= 7; ++i)
-      if (param == chain::param_name(static_cast<chain::ParamId>(i))) id = static_cast<chain::ParamId>(i);
-    if (!id)
+    const chain::ParamRow* row = chain::find_param(param);
+    if (!row)
       return chain::chain_error("governance.bad_param",
                                 "unknown parameter \"" + param + "\" (see lingji governance params)");
-    int64_t v = 0;
-    if (*id == chain::ParamId::kBetMin || *id == chain::ParamId::kBetMax || *id == chain::ParamId::kBlockReward) {
-      auto amount = core::Amount::parse(value);
-      if (!amount) {
-        core::Error e = amount.error();
-        e.message = param + ": " + e.message;
-        return e;
-      }
-      v = amount->units();
-    } else {
-      auto number = parse_whole_number(value);
-      if (!number)
-        return chain::chain_error("governance.bad_param", param + " takes a whole number, not \"" + value + "\"");
-      v = *number;
-    }
-    changes.push_back({*id, v});
+    auto v = chain::parse_param_value(*row, value);
+    if (!v) return v.error();
+    changes.push_back({row->id, *v});
   }
   return changes;
 }
