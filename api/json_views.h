@@ -36,6 +36,10 @@ Json proposals_json(const chain::Chain& chain, uint64_t before, size_t limit);
 // set(s) whose certificate it carries, or nullopt if the block is not final (or the certificate
 // that proves it is not in a stored block yet).
 std::optional<Json> finality_proof_json(const chain::Chain& chain, const storage::BlockStore& store, uint64_t height);
+class EventIndex;
+// The events of the blocks the index holds from height `from` on (GET /v1/events), at most
+// max_blocks blocks and about max_events events, with the heights it holds.
+Json events_json(const EventIndex& index, uint64_t from, size_t max_blocks, size_t max_events);
 // Serialises; invalid UTF-8 in memos is replaced rather than throwing.
 std::string dump(const Json& j);
 

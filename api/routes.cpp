@@ -77,6 +77,10 @@ HttpResponse Routes::handle(const HttpRequest& request) {
     if (request.method != "POST") return method_not_allowed("POST");
     return post_transaction(request.body);
   }
+  if (path == "/v1/events" && events_) {
+    if (!get) return method_not_allowed("GET");
+    return get_events(request.target);
+  }
   if (path == "/v1/producers") {
     if (!get) return method_not_allowed("GET");
     return json_response(200, node_.read([](const chain::Chain& c, const storage::BlockStore&) { return producers_json(c); }));
@@ -214,6 +218,26 @@ HttpResponse Routes::get_transaction(std::string_view id_hex) {
     }
   }
   return error_response("api.internal_error", "unknown transaction state");
+}
+
+HttpResponse Routes::get_events(std::string_view target) {
+  // Bounded per request whatever is asked: at most 100 blocks and about 10,000 events.
+  constexpr uint64_t kMaxBlocksPerRequest = 100;
+  constexpr size_t kMaxEventsPerRequest = 10'000;
+  uint64_t from = 0, limit = 20;
+  const std::string_view from_text = query_param(target, "from"), limit_text = query_param(target, "limit");
+  if (!from_text.empty()) {
+    auto v = parse_u64(from_text);
+    if (!v) return error_response("api.invalid_query", "from is a block height (decimal)");
+    from = *v;
+  }
+  if (!limit_text.empty()) {
+    auto v = parse_u64(limit_text);
+    if (!v || *v == 0 || *v > kMaxBlocksPerRequest)
+      return error_response("api.invalid_query", "limit is a number of blocks from 1 to 100");
+    limit = *v;
+  }
+  return json_response(200, events_json(*events_, from, limit, kMaxEventsPerRequest));
 }
 
 HttpResponse Routes::post_transaction(const std::string& body) {

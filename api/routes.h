@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "api/event_index.h"
 #include "api/http_server.h"
 #include "core/calendar.h"
 #include "consensus/controller.h"
@@ -13,7 +14,9 @@ namespace lingji::api {
 class Routes {
  public:
   // now: the wall clock, used only to judge expiry of submitted transactions.
-  Routes(consensus::Controller& node, std::function<core::TimeMs()> now) : node_(node), now_(std::move(now)) {}
+  // events: the index behind GET /v1/events (the endpoint answers api.not_found without one).
+  Routes(consensus::Controller& node, std::function<core::TimeMs()> now, const EventIndex* events = nullptr)
+      : node_(node), now_(std::move(now)), events_(events) {}
   HttpResponse handle(const HttpRequest& request);
 
  private:
@@ -23,9 +26,11 @@ class Routes {
   HttpResponse get_finality_proof(std::string_view height);
   HttpResponse get_transaction(std::string_view id);
   HttpResponse post_transaction(const std::string& body);
+  HttpResponse get_events(std::string_view target);
 
   consensus::Controller& node_;
   std::function<core::TimeMs()> now_;
+  const EventIndex* events_;
 };
 
 }  // namespace lingji::api

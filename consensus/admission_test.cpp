@@ -24,6 +24,27 @@ TEST_F(ControllerTest, SubmittedTransferLandsInTheNextBlock) {
   EXPECT_EQ(ctl->mempool_size(), 0u);
 }
 
+// A subscriber sees each produced block once, after it is stored, with what it did.
+TEST_F(ControllerTest, SubscribersSeeEachCommittedBlockWithItsMoves) {
+  auto mirror = std::make_shared<MirrorObserver>();
+  ctl->subscribe(mirror);
+  auto tx = chain::testing::make_transfer(chain_id(), dev, bob, core::Amount::ct(7), 0, kT0 + 60'000);
+  ASSERT_TRUE(ctl->submit(tx.bytes(), kT0 + 500));
+  ASSERT_TRUE(ctl->produce(kT0 + 1000));
+  ASSERT_TRUE(ctl->produce(kT0 + 2000));
+  EXPECT_FALSE(ctl->produce(kT0 + 2000));  // a refused production delivers nothing and blocks nothing
+  ASSERT_TRUE(ctl->produce(kT0 + 3000));
+  std::lock_guard lock(mirror->mu);
+  EXPECT_FALSE(mirror->out_of_order);
+  EXPECT_EQ(mirror->ids, MirrorObserver::chain_ids(*ctl));
+  ASSERT_EQ(mirror->moves.size(), 3u);
+  ASSERT_EQ(mirror->moves[0].size(), 1u);
+  EXPECT_EQ(mirror->moves[0][0].from, dev.public_key());
+  EXPECT_EQ(mirror->moves[0][0].to, bob);
+  EXPECT_EQ(mirror->moves[0][0].amount, core::Amount::ct(7));
+  EXPECT_EQ(mirror->moves[0][0].source, (chain::EventSource{0, 0}));
+}
+
 TEST_F(ControllerTest, EveryRejectionHasItsOwnErrorAndChangesNothing) {
   auto exp = kT0 + 60'000;
   Bytes garbage{1, 2, 3};

@@ -14,6 +14,7 @@
 
 #include "chain/chain.h"
 #include "consensus/admission.h"
+#include "consensus/chain_events.h"
 #include "consensus/producer_keys.h"
 #include "consensus/vote_collector.h"
 #include "storage/block_store.h"
@@ -38,6 +39,9 @@ class BlockProducer {
   // this node's keys', block.bad_slot, and produce_block's.
   [[nodiscard]] core::Result<chain::Block> produce(core::TimeMs time);
 
+  // Records each block it stores from now on (chain_events.h); null: none.
+  void set_outbox(EventOutbox* outbox) { outbox_ = outbox; }
+
  private:
   chain::Chain& chain_;
   storage::BlockStore& store_;
@@ -45,6 +49,7 @@ class BlockProducer {
   Admission& admission_;
   const VoteCollector& votes_;
   HeadChanged after_head_change_;
+  EventOutbox* outbox_ = nullptr;
 };
 
 }  // namespace lingji::consensus

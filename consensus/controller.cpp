@@ -46,6 +46,8 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
                                                     after_head_change);
   node->producer_ = std::make_unique<BlockProducer>(c, s, *node->keys_, *node->admission_, *node->votes_,
                                                     after_head_change);
+  node->fork_choice_->set_outbox(node->outbox_.get());
+  node->producer_->set_outbox(node->outbox_.get());
   node->pool_ = std::make_unique<VerifyPool>(0);
   return node;
 }
@@ -204,14 +206,19 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
     return chain_error("tx.bad_signature",
                        "transaction " + std::to_string(positions[*bad]) + " has a bad signature");
   std::vector<chain::finality::SignedVote> votes;
+  EventOutbox::Batch events;
+  core::Result<Accepted> accepted = Accepted::kStale;
   {
     std::lock_guard lock(mu_);
-    auto accepted = fork_choice_->accept(block);
-    if (!accepted || *accepted != Accepted::kApplied) return accepted;
-    votes = votes_->vote_on_head();  // each durable before send_votes hands it out
+    accepted = fork_choice_->accept(block);
+    // Taken whatever the outcome: a failed fork switch pops and re-applies blocks too.
+    events = outbox_->take();
+    if (accepted && *accepted == Accepted::kApplied)
+      votes = votes_->vote_on_head();  // each durable before send_votes hands it out
   }
   send_votes(votes);
-  return Accepted::kApplied;
+  outbox_->deliver(std::move(events));
+  return accepted;
 }
 
 std::vector<core::Bytes> Controller::blocks_from(uint64_t from, size_t max_blocks, size_t max_bytes) const {
@@ -230,16 +237,17 @@ std::vector<core::Bytes> Controller::blocks_from(uint64_t from, size_t max_block
 
 core::Result<chain::Block> Controller::produce(core::TimeMs time) {
   std::vector<chain::finality::SignedVote> votes;
-  chain::Block out;
+  core::Result<chain::Block> produced = chain::Block{};
+  EventOutbox::Batch events;
   {
     std::lock_guard lock(mu_);
-    auto produced = producer_->produce(time);
-    if (!produced) return produced.error();
-    votes = votes_->vote_on_head();  // each durable before send_votes hands it out
-    out = std::move(*produced);
+    produced = producer_->produce(time);
+    events = outbox_->take();  // every ticket taken is delivered, or later batches would wait
+    if (produced) votes = votes_->vote_on_head();  // each durable before send_votes hands it out
   }
   send_votes(votes);
-  return out;
+  outbox_->deliver(std::move(events));
+  return produced;
 }
 
 }  // namespace lingji::consensus

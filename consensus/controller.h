@@ -32,6 +32,7 @@
 #include "chain/finality/voting_rules.h"
 #include "consensus/admission.h"
 #include "consensus/block_producer.h"
+#include "consensus/chain_events.h"
 #include "consensus/consensus_errors.h"
 #include "consensus/equivocation_watch.h"
 #include "consensus/fork_choice.h"
@@ -99,6 +100,9 @@ class Controller {
   std::vector<core::Bytes> blocks_from(uint64_t from, size_t max_blocks, size_t max_bytes) const;
   // Receives each vote this node casts, after it is durable and outside the node's lock.
   void set_vote_listener(std::function<void(const chain::finality::SignedVote&)> listener);
+  // Adds a subscriber of what committed blocks did (chain_events.h): from now on it sees every
+  // block stored and popped, in chain order, outside the node's lock.
+  void subscribe(std::shared_ptr<ChainObserver> observer) { outbox_->subscribe(std::move(observer)); }
   // Receives each transaction admitted by submit() (its bytes), outside the node's lock.
   void set_tx_listener(std::function<void(core::ByteView)> listener);
 
@@ -149,6 +153,7 @@ class Controller {
   std::unique_ptr<ForkChoice> fork_choice_;
   std::unique_ptr<BlockProducer> producer_;
   std::unique_ptr<VerifyPool> pool_;  // transaction signatures of peers' blocks
+  std::unique_ptr<EventOutbox> outbox_ = std::make_unique<EventOutbox>();
 };
 
 }  // namespace lingji::consensus

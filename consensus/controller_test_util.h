@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -64,6 +65,41 @@ class ControllerTest : public ::testing::Test {
   core::PublicKey bob = chain::dev_key("bob").public_key();
 };
 
+// Follows a node's chain from its events alone (chain_events.h): the ids of its blocks by
+// height, and the CT each account received through the events. A committed block must extend
+// what it saw, a reverted one must be its newest.
+class MirrorObserver : public ChainObserver {
+ public:
+  void on_chain_events(const std::vector<ChainEvent>& batch) override {
+    std::lock_guard lock(mu);
+    for (const auto& e : batch) {
+      if (e.kind == ChainEvent::Kind::kCommitted) {
+        if (e.header.height != ids.size() + 1) out_of_order = true;
+        ids.push_back(e.id);
+        moves.push_back(e.events.moves());
+      } else {
+        if (ids.empty() || ids.back() != e.id) out_of_order = true;
+        if (!ids.empty()) ids.pop_back(), moves.pop_back();
+        ++reverted;
+      }
+    }
+  }
+  // The ids of node's blocks 1..head, read from its store.
+  static std::vector<core::Hash256> chain_ids(const Controller& node) {
+    return node.read([](const chain::Chain& c, const storage::BlockStore& s) {
+      std::vector<core::Hash256> out;
+      for (uint64_t h = 1; h <= c.head().height; ++h) out.push_back(s.header_at(h)->id());
+      return out;
+    });
+  }
+
+  std::mutex mu;
+  std::vector<core::Hash256> ids;
+  std::vector<std::vector<chain::BalanceMove>> moves;  // per block, as ids
+  size_t reverted = 0;
+  bool out_of_order = false;
+};
+
 // A controller in dir for genesis g holding the given producer keys.
 inline std::unique_ptr<Controller> open_producer(const std::filesystem::path& dir, const chain::Genesis& g,
                                                  std::vector<core::PrivateKey> keys) {
@@ -91,6 +127,8 @@ class FourProducersTest : public ::testing::Test {
       nodes[i] = open_producer(base / std::to_string(i), g, {chain::dev_key("p" + std::to_string(i))});
       ASSERT_TRUE(nodes[i]);
       nodes[i]->set_vote_listener([this, i](const chain::finality::SignedVote& v) { outbox[i].push_back(v); });
+      mirrors[i] = std::make_shared<MirrorObserver>();
+      nodes[i]->subscribe(mirrors[i]);
     }
   }
   void TearDown() override {
@@ -141,6 +179,7 @@ class FourProducersTest : public ::testing::Test {
   std::filesystem::path base;
   std::unique_ptr<Controller> nodes[kNodes];
   std::vector<chain::finality::SignedVote> outbox[kNodes];
+  std::shared_ptr<MirrorObserver> mirrors[kNodes];
   bool partitioned = false;
   chain::Block last_block;
 };

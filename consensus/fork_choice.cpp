@@ -59,6 +59,7 @@ core::Status ForkChoice::apply_and_store(const chain::Block& block) {
                  static_cast<unsigned long long>(block.header.height), st.error().message.c_str());
     std::abort();
   }
+  if (outbox_) outbox_->committed(block, std::move(changes->events));
   return core::Ok();
 }
 
@@ -76,6 +77,7 @@ chain::Block ForkChoice::pop_and_unstore() {
   if (auto st = chain_.pop_head(*undo, *parent); !st) fatal(st.error().message);
   auto popped = store_.pop_head();
   if (!popped) fatal(popped.error().message);
+  if (outbox_) outbox_->reverted(popped->header);
   return std::move(*popped);
 }
 

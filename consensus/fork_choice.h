@@ -16,6 +16,7 @@
 
 #include "chain/chain.h"
 #include "consensus/admission.h"
+#include "consensus/chain_events.h"
 #include "consensus/equivocation_watch.h"
 #include "consensus/fork_db.h"
 #include "consensus/vote_collector.h"
@@ -50,6 +51,8 @@ class ForkChoice {
   [[nodiscard]] core::Status apply_and_store(const chain::Block& block);
   // Pops the head block off the chain and the store (stops the process on a damaged store).
   chain::Block pop_and_unstore();
+  // Records each block stored and popped from now on (chain_events.h); null: none.
+  void set_outbox(EventOutbox* outbox) { outbox_ = outbox; }
   // Forgets what can never be followed or popped again: the fork database's blocks and the
   // undo records at or below the last final block.
   void forget_final();
@@ -62,6 +65,7 @@ class ForkChoice {
   VoteCollector& votes_;
   EquivocationWatch& watch_;
   HeadChanged after_head_change_;
+  EventOutbox* outbox_ = nullptr;
   // Competing branches' blocks (their transaction signatures already verified).
   ForkDb fork_db_{4096, 512u << 20};
 };

@@ -81,7 +81,14 @@ TEST_F(FourProducersTest, APartitionedNodeSwitchesToTheMajorityBranchWhenItHeals
     EXPECT_GT(std::get<2>(head_of(i)), f0);
     EXPECT_EQ(nodes[i]->transaction_status(tx.id()).state, TxState::kCommitted) << "node " << i;
     EXPECT_EQ(nodes[i]->transaction_status(tx2.id()).state, TxState::kCommitted) << "node " << i;
+    // Each node's event stream, followed alone, ends on exactly its chain: node 3's fork switch
+    // reverted its orphaned blocks first.
+    std::lock_guard lock(mirrors[i]->mu);
+    EXPECT_FALSE(mirrors[i]->out_of_order) << "node " << i;
+    EXPECT_EQ(mirrors[i]->ids, MirrorObserver::chain_ids(*nodes[i])) << "node " << i;
   }
+  EXPECT_GT(mirrors[3]->reverted, 0u);
+  EXPECT_EQ(mirrors[0]->reverted, 0u);
 }
 
 // Fork choice alone, with blocks another node made on the same genesis: the next block is

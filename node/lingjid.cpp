@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <fstream>
@@ -199,13 +200,18 @@ int main(int argc, char** argv) {
   if (colon == std::string::npos) return fail("--http must be address:port");
   api::HttpServerOptions server_options;
   server_options.address = http.substr(0, colon);
-  try {
-    server_options.port = static_cast<uint16_t>(std::stoul(http.substr(colon + 1)));
-  } catch (const std::exception&) {
-    return fail("--http must be address:port");
+  {
+    const std::string port = http.substr(colon + 1);
+    uint32_t value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (port.empty() || ec != std::errc{} || end != port.data() + port.size() || value > 65535)
+      return fail("--http must be address:port");
+    server_options.port = static_cast<uint16_t>(value);
   }
   server_options.on_handler_error = [](const std::string& what) { spdlog::error("API handler: {}", what); };
-  api::Routes routes(node, wall_clock_ms);
+  auto events = std::make_shared<api::EventIndex>();
+  node.subscribe(events);
+  api::Routes routes(node, wall_clock_ms, events.get());
   api::HttpServer server(server_options, [&](const api::HttpRequest& r) { return routes.handle(r); });
   if (const core::Status started = server.start(); !started) return fail(started.error().message);
   auto [chain_name, chain_id, height, interval, producer_ok] = node.read([&](const chain::Chain& c, const storage::BlockStore&) {

@@ -61,6 +61,17 @@ inline std::string_view operation_name(const Operation& op) {
   return std::visit([](const auto& o) { return o.kName; }, op);
 }
 
+// The name of the operation with type number `type` ("" for a type this version does not know).
+template <size_t I = 0>
+constexpr std::string_view operation_name_of(uint16_t type) {
+  if constexpr (I == std::variant_size_v<Operation>) {
+    return {};
+  } else {
+    using T = std::variant_alternative_t<I, Operation>;
+    return T::kType == type ? T::kName : operation_name_of<I + 1>(type);
+  }
+}
+
 inline void encode_operation(core::Writer& w, const Operation& op) {
   std::visit([&](const auto& o) {
     w.u16(o.kType);
