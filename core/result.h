@@ -69,8 +69,4 @@ class [[nodiscard]] Status {
 
 inline Status Ok() { return Status(); }
 
-inline Error make_error(int code, std::string name, std::string message, ErrorClass cls = ErrorClass::kInvalid) {
-  return Error{code, std::move(name), std::move(message), cls};
-}
-
 }  // namespace lingji::core

@@ -13,7 +13,7 @@
 // claim is newer than the parent's (it is self-verifying, so the id need not commit to it).
 // The block id is BLAKE2b-256(header). The producer signs
 // kBlockSigningDomain || chain_id || header, so a block cannot be replayed on another chain.
-// tx_root: binary Merkle tree over leaves BLAKE2b(0x00 || transaction bytes) with inner nodes
+// tx_root: binary Merkle tree over leaves BLAKE2b(0x00 || id || signature) with inner nodes
 // BLAKE2b(0x01 || left || right); an unpaired last node moves up unchanged; no transactions
 // give 32 zero bytes. Height 0 is the genesis, which has no block of its own: block 1's
 // `previous` is the chain id.
