@@ -7,6 +7,7 @@
 
 #include "api/json_views.h"
 #include "chain/chain_test_util.h"
+#include "chain/governance/governance.h"
 #include "chain/finality/evidence.h"
 #include "chain/finality/finality_proof.h"
 #include "core/address.h"
@@ -30,7 +31,8 @@ class RoutesTest : public ::testing::Test {
     auto opened = consensus::Controller::open(std::move(o));
     ASSERT_TRUE(opened);
     ctl = std::move(opened.value());
-    routes = std::make_unique<Routes>(*ctl, [] { return kT0 + 500; });
+    ctl->subscribe(index);
+    routes = std::make_unique<Routes>(*ctl, [] { return kT0 + 500; }, index.get());
   }
   void TearDown() override {
     routes.reset();
@@ -48,6 +50,7 @@ class RoutesTest : public ::testing::Test {
 
   Genesis genesis = testing::dev_genesis(kT0);
   std::filesystem::path dir;
+  std::shared_ptr<EventIndex> index = std::make_shared<EventIndex>();
   std::unique_ptr<consensus::Controller> ctl;
   std::unique_ptr<Routes> routes;
   core::PrivateKey dev = dev_key("dev");
@@ -295,6 +298,59 @@ TEST_F(RoutesTest, GovernanceParamsAndProposals) {
   auto block = call("GET", "/v1/blocks/1").second;
   EXPECT_EQ(block["transactions"][0]["operations"][0]["type"], "governance_propose");
   EXPECT_EQ(block["transactions"][0]["operations"][0]["expires_height"], 2);
+}
+
+TEST_F(RoutesTest, ABlocksOperationsMovesAndRewardAsCommitted) {
+  auto [s0, empty] = call("GET", "/v1/events");
+  EXPECT_EQ(s0, 200);
+  EXPECT_TRUE(empty["blocks"].empty());
+  // Two transfers, one of them to the fee pool, so the next block pays a reward.
+  auto t1 = testing::make_transfer(genesis.chain_id(), dev, bob, Amount::ct(5), 0, kT0 + 60'000, "hi");
+  auto t2 = testing::make_transfer(genesis.chain_id(), dev, fee_pool_account(), Amount::ct(3), 1, kT0 + 60'000);
+  ASSERT_TRUE(ctl->submit(t1.bytes(), kT0 + 500));
+  ASSERT_TRUE(ctl->submit(t2.bytes(), kT0 + 500));
+  ASSERT_TRUE(ctl->produce(kT0 + 1000));
+  ASSERT_TRUE(ctl->produce(kT0 + 2000));
+  auto [s, j] = call("GET", "/v1/events?from=1");
+  ASSERT_EQ(s, 200);
+  EXPECT_EQ(j["held"]["oldest"], 1);
+  EXPECT_EQ(j["held"]["newest"], 2);
+  ASSERT_EQ(j["blocks"].size(), 2u);
+  const Json& b1 = j["blocks"][0];
+  EXPECT_EQ(b1["height"], 1);
+  ASSERT_EQ(b1["operations"].size(), 2u);
+  EXPECT_EQ(b1["operations"][1], (Json{{"tx", 1}, {"op", 0}, {"type", 1}, {"name", "transfer"}}));
+  ASSERT_EQ(b1["moves"].size(), 2u);
+  EXPECT_EQ(b1["moves"][0], (Json{{"tx", 0}, {"op", 0}, {"from", core::encode_address(dev.public_key())},
+                                  {"to", core::encode_address(bob)}, {"amount", "5.00000000"}, {"reason", "transfer"}}));
+  const Json& reward = j["blocks"][1]["moves"].at(0);
+  EXPECT_TRUE(reward["tx"].is_null());
+  EXPECT_EQ(reward["from"], core::encode_address(fee_pool_account()));
+  EXPECT_EQ(reward["to"], core::encode_address(dev_key("producer").public_key()));
+  EXPECT_EQ(reward["amount"], "1.00000000");
+  EXPECT_EQ(reward["reason"], "block_reward");
+  // from and limit select.
+  auto [s2, only2] = call("GET", "/v1/events?from=2&limit=1");
+  ASSERT_EQ(s2, 200);
+  ASSERT_EQ(only2["blocks"].size(), 1u);
+  EXPECT_EQ(only2["blocks"][0]["height"], 2);
+  auto [s3, later] = call("GET", "/v1/events?from=3");
+  EXPECT_EQ(s3, 200);
+  EXPECT_TRUE(later["blocks"].empty());
+}
+
+TEST_F(RoutesTest, BadQueriesAreRefused) {
+  for (const char* bad : {"/v1/events?from=x", "/v1/events?from=-1", "/v1/events?limit=0", "/v1/events?limit=101",
+                          "/v1/events?limit=99999999999999999999", "/v1/events?from=1&limit=2x"}) {
+    auto [s, j] = call("GET", bad);
+    EXPECT_EQ(s, 400) << bad;
+    EXPECT_EQ(j["error"]["name"], "api.invalid_query") << bad;
+  }
+  auto r = routes->handle(HttpRequest{"POST", "/v1/events", "{}", "application/json", "test"});
+  EXPECT_EQ(r.status, 405);
+  // A node without the index does not serve the endpoint.
+  Routes bare(*ctl, [] { return kT0; });
+  EXPECT_EQ(bare.handle(HttpRequest{"GET", "/v1/events", "", "", "test"}).status, 404);
 }
 
 }  // namespace

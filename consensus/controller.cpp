@@ -35,19 +35,8 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
       return storage::storage_error("storage.corruption",
                               st.error().message + "; run lingjid --replay to rebuild the state");
   }
-  auto& c = *node->chain_;
-  node->keys_ = std::make_unique<ProducerKeys>(options.producer_keys, options.data_dir / "safety", c);
-  node->admission_ = std::make_unique<Admission>(c, s, options.mempool_capacity);
-  node->watch_ = std::make_unique<EquivocationWatch>(c, *node->keys_, *node->admission_);
-  node->votes_ = std::make_unique<VoteCollector>(c, s, *node->keys_, *node->watch_);
-  Controller* self = node.get();
-  auto after_head_change = [self](const chain::Block& block) { self->after_head_change(block); };
-  node->fork_choice_ = std::make_unique<ForkChoice>(c, s, *node->admission_, *node->votes_, *node->watch_,
-                                                    after_head_change);
-  node->producer_ = std::make_unique<BlockProducer>(c, s, *node->keys_, *node->admission_, *node->votes_,
-                                                    after_head_change);
-  node->fork_choice_->set_outbox(node->outbox_.get());
-  node->producer_->set_outbox(node->outbox_.get());
+  node->parts_ = std::make_unique<NodeParts>(*node->chain_, s, options.producer_keys, options.data_dir / "safety",
+                                            options.mempool_capacity);
   node->pool_ = std::make_unique<VerifyPool>(0);
   return node;
 }
@@ -62,16 +51,16 @@ core::Result<core::Hash256> Controller::submit(core::ByteView tx_bytes, core::Ti
   const chain::SignedTransaction& tx = *checked;
   {
     std::lock_guard lock(mu_);
-    if (auto st = admission_->check_unknown(tx.id()); !st) return st.error();
+    if (auto st = parts_->admission->check_unknown(tx.id()); !st) return st.error();
   }
   if (!tx.verify_signature())
     return chain_error("tx.bad_signature", "signature does not match the sender's key");
   std::function<void(core::ByteView)> listener;
   {
     std::lock_guard lock(mu_);
-    auto id = admission_->admit(tx, now);
+    auto id = parts_->admission->admit(tx, now);
     if (!id) return id;
-    listener = admission_->tx_listener();
+    listener = parts_->admission->tx_listener();
   }
   if (listener) listener(tx_bytes);
   return tx.id();
@@ -79,42 +68,42 @@ core::Result<core::Hash256> Controller::submit(core::ByteView tx_bytes, core::Ti
 
 void Controller::set_tx_listener(std::function<void(core::ByteView)> listener) {
   std::lock_guard lock(mu_);
-  admission_->set_tx_listener(std::move(listener));
+  parts_->admission->set_tx_listener(std::move(listener));
 }
 
 TxStatus Controller::transaction_status(const core::Hash256& id) const {
   std::lock_guard lock(mu_);
-  return admission_->status(id);
+  return parts_->admission->status(id);
 }
 
 uint64_t Controller::next_sequence(const core::PublicKey& account) const {
   std::lock_guard lock(mu_);
-  return admission_->next_sequence(account);
+  return parts_->admission->next_sequence(account);
 }
 
 size_t Controller::mempool_size() const {
   std::lock_guard lock(mu_);
-  return admission_->size();
+  return parts_->admission->size();
 }
 
 // ---- keys, votes and certificates ----
 
-std::vector<core::PublicKey> Controller::producer_keys() const { return keys_->public_keys(); }
+std::vector<core::PublicKey> Controller::producer_keys() const { return parts_->keys->public_keys(); }
 
 bool Controller::head_certified() const {
   std::lock_guard lock(mu_);
-  return votes_->head_certified();
+  return parts_->votes->head_certified();
 }
 
 std::string Controller::voting_disabled_reason(const core::PublicKey& key) const {
   std::lock_guard lock(mu_);
-  const ProducerKey* k = keys_->find(key);
+  const ProducerKey* k = parts_->keys->find(key);
   return k ? k->voting_disabled : std::string();
 }
 
 std::vector<std::pair<core::PublicKey, std::string>> Controller::voting_disabled_reasons() const {
   std::lock_guard lock(mu_);
-  return keys_->disabled_reasons();
+  return parts_->keys->disabled_reasons();
 }
 
 void Controller::send_votes(const std::vector<chain::finality::SignedVote>& votes) {
@@ -122,7 +111,7 @@ void Controller::send_votes(const std::vector<chain::finality::SignedVote>& vote
   std::function<void(const chain::finality::SignedVote&)> listener;
   {
     std::lock_guard lock(mu_);
-    listener = votes_->vote_listener();
+    listener = parts_->votes->vote_listener();
   }
   if (listener)
     for (const auto& v : votes) listener(v);
@@ -130,14 +119,14 @@ void Controller::send_votes(const std::vector<chain::finality::SignedVote>& vote
 
 void Controller::set_vote_listener(std::function<void(const chain::finality::SignedVote&)> listener) {
   std::lock_guard lock(mu_);
-  votes_->set_vote_listener(std::move(listener));
+  parts_->votes->set_vote_listener(std::move(listener));
 }
 
 core::Result<bool> Controller::add_vote(const chain::finality::SignedVote& vote) {
   core::Result<bool> out = false;
   {
     std::lock_guard lock(mu_);
-    out = votes_->add(vote);
+    out = parts_->votes->add(vote);
   }
   flush_reports();
   return out;
@@ -150,8 +139,8 @@ void Controller::flush_reports() {
   std::function<void(core::ByteView)> listener;
   {
     std::lock_guard lock(mu_);
-    out = watch_->take_reports();
-    listener = admission_->tx_listener();
+    out = parts_->watch->take_reports();
+    listener = parts_->admission->tx_listener();
   }
   if (listener)
     for (const auto& tx : out) listener(tx);
@@ -159,22 +148,16 @@ void Controller::flush_reports() {
 
 std::vector<chain::finality::DoubleVoteEvidence> Controller::double_votes() const {
   std::lock_guard lock(mu_);
-  return watch_->double_votes();
+  return parts_->watch->double_votes();
 }
 
 std::vector<chain::finality::DoubleBlockEvidence> Controller::double_blocks() const {
   std::lock_guard lock(mu_);
-  return watch_->double_blocks();
+  return parts_->watch->double_blocks();
 }
 
 // ---- blocks ----
 
-void Controller::after_head_change(const chain::Block& block) {
-  admission_->remove_included(block);
-  fork_choice_->forget_final();
-  watch_->forget_final();
-  votes_->after_head_change();  // last: the early votes it counts may be evidence
-}
 
 core::Result<Controller::Accepted> Controller::accept_block(const chain::Block& block, core::TimeMs now) {
   auto out = accept_block_unreported(block, now);
@@ -195,7 +178,7 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
   std::vector<size_t> positions;  // of the transactions to check
   {
     std::lock_guard lock(mu_);
-    positions = admission_->unverified(block.transactions);
+    positions = parts_->admission->unverified(block.transactions);
   }
   // A synced block's transactions are all unknown: check them in place rather than copy them.
   std::vector<chain::SignedTransaction> subset;
@@ -210,14 +193,14 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
   core::Result<Accepted> accepted = Accepted::kStale;
   {
     std::lock_guard lock(mu_);
-    accepted = fork_choice_->accept(block);
+    accepted = parts_->fork_choice->accept(block);
     // Taken whatever the outcome: a failed fork switch pops and re-applies blocks too.
-    events = outbox_->take();
+    events = parts_->outbox.take();
     if (accepted && *accepted == Accepted::kApplied)
-      votes = votes_->vote_on_head();  // each durable before send_votes hands it out
+      votes = parts_->votes->vote_on_head();  // each durable before send_votes hands it out
   }
   send_votes(votes);
-  outbox_->deliver(std::move(events));
+  parts_->outbox.deliver(std::move(events));
   return accepted;
 }
 
@@ -241,12 +224,12 @@ core::Result<chain::Block> Controller::produce(core::TimeMs time) {
   EventOutbox::Batch events;
   {
     std::lock_guard lock(mu_);
-    produced = producer_->produce(time);
-    events = outbox_->take();  // every ticket taken is delivered, or later batches would wait
-    if (produced) votes = votes_->vote_on_head();  // each durable before send_votes hands it out
+    produced = parts_->producer->produce(time);
+    events = parts_->outbox.take();  // every ticket taken is delivered, or later batches would wait
+    if (produced) votes = parts_->votes->vote_on_head();  // each durable before send_votes hands it out
   }
   send_votes(votes);
-  outbox_->deliver(std::move(events));
+  parts_->outbox.deliver(std::move(events));
   return produced;
 }
 

@@ -30,12 +30,10 @@
 #include "chain/chain.h"
 #include "chain/finality/evidence.h"
 #include "chain/finality/voting_rules.h"
-#include "consensus/admission.h"
-#include "consensus/block_producer.h"
-#include "consensus/chain_events.h"
 #include "consensus/consensus_errors.h"
 #include "consensus/equivocation_watch.h"
 #include "consensus/fork_choice.h"
+#include "consensus/node_parts.h"
 #include "consensus/producer_keys.h"
 #include "consensus/replay.h"
 #include "consensus/verify_pool.h"
@@ -102,22 +100,22 @@ class Controller {
   void set_vote_listener(std::function<void(const chain::finality::SignedVote&)> listener);
   // Adds a subscriber of what committed blocks did (chain_events.h): from now on it sees every
   // block stored and popped, in chain order, outside the node's lock.
-  void subscribe(std::shared_ptr<ChainObserver> observer) { outbox_->subscribe(std::move(observer)); }
+  void subscribe(std::shared_ptr<ChainObserver> observer) { parts_->outbox.subscribe(std::move(observer)); }
   // Receives each transaction admitted by submit() (its bytes), outside the node's lock.
   void set_tx_listener(std::function<void(core::ByteView)> listener);
 
   TxStatus transaction_status(const core::Hash256& id) const;
   // This node's producer keys (fixed at open, so no lock is needed).
-  bool is_producer() const { return !keys_->empty(); }
+  bool is_producer() const { return !parts_->keys->empty(); }
   std::vector<core::PublicKey> producer_keys() const;
-  bool holds_producer_key(const core::PublicKey& key) const { return keys_->find(key) != nullptr; }
+  bool holds_producer_key(const core::PublicKey& key) const { return parts_->keys->find(key) != nullptr; }
   size_t mempool_size() const;
   // Equivocations this node has seen (shared/CONSENSUS.md "Evidence"): two validly signed votes
   // by one key in one slot for different blocks, or two signed blocks by one producer in one
   // slot. A producer node reports each in a report_evidence transaction (signed with its key),
   // so the chain records it and the offender leaves the schedule (chain/producers/ejection.h).
   // Lock-free: readable under read().
-  uint64_t equivocations_seen() const { return watch_->equivocations_seen(); }
+  uint64_t equivocations_seen() const { return parts_->watch->equivocations_seen(); }
   std::vector<chain::finality::DoubleVoteEvidence> double_votes() const;
   std::vector<chain::finality::DoubleBlockEvidence> double_blocks() const;
   // The sequence the account's next transaction must carry, counting its pending ones.
@@ -132,10 +130,6 @@ class Controller {
 
  private:
   Controller() = default;
-  // What every part forgets once the head changed: the block's transactions, the fork database
-  // and undo records at or below the final block, the equivocation watch's old slots, and stale
-  // certificates and votes (the votes that came before the block are counted now).
-  void after_head_change(const chain::Block& block);
   core::Result<Accepted> accept_block_unreported(const chain::Block& block, core::TimeMs now);
   // Hands this node's votes to the vote listener, outside the lock.
   void send_votes(const std::vector<chain::finality::SignedVote>& votes);
@@ -143,17 +137,10 @@ class Controller {
   void flush_reports();
 
   mutable std::mutex mu_;
-  // Declared in dependency order: each part refers to those above it, and is destroyed first.
   std::unique_ptr<storage::BlockStore> store_;
   std::unique_ptr<chain::Chain> chain_;
-  std::unique_ptr<ProducerKeys> keys_;
-  std::unique_ptr<Admission> admission_;
-  std::unique_ptr<EquivocationWatch> watch_;
-  std::unique_ptr<VoteCollector> votes_;
-  std::unique_ptr<ForkChoice> fork_choice_;
-  std::unique_ptr<BlockProducer> producer_;
+  std::unique_ptr<NodeParts> parts_;  // refers to chain_ and store_: declared after them
   std::unique_ptr<VerifyPool> pool_;  // transaction signatures of peers' blocks
-  std::unique_ptr<EventOutbox> outbox_ = std::make_unique<EventOutbox>();
 };
 
 }  // namespace lingji::consensus

@@ -186,8 +186,8 @@ class FourProducersTest : public ::testing::Test {
 
 // The parts of one node built directly, as Controller::open builds them, on a fresh data
 // directory for the dev genesis (its one producer is dev_key("producer")), without the facade
-// or its lock. head_changes counts the after_head_change calls; after_head_change does what
-// the Controller's does.
+// or its lock, through NodeParts: the same wiring as the node's. head_changes() counts the
+// after_head_change calls of the parts built last.
 class PartsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -204,45 +204,32 @@ class PartsTest : public ::testing::Test {
     store.reset();
     std::filesystem::remove_all(dir);
   }
-  void parts_reset() {
-    producer.reset();
-    fork_choice.reset();
-    votes.reset();
-    watch.reset();
-    admission.reset();
-    keys.reset();
-  }
-  // (Re)builds every part with these producer keys.
+  void parts_reset() { parts.reset(); }
+  // (Re)builds every part with these producer keys, wired as the node wires them.
   void build(std::vector<core::PrivateKey> producer_keys) {
     parts_reset();
-    keys = std::make_unique<ProducerKeys>(producer_keys, dir / "safety", *node_chain);
-    admission = std::make_unique<Admission>(*node_chain, *store, 100);
-    watch = std::make_unique<EquivocationWatch>(*node_chain, *keys, *admission);
-    votes = std::make_unique<VoteCollector>(*node_chain, *store, *keys, *watch);
-    auto hook = [this](const chain::Block& b) { after_head_change(b); };
-    fork_choice = std::make_unique<ForkChoice>(*node_chain, *store, *admission, *votes, *watch, hook);
-    producer = std::make_unique<BlockProducer>(*node_chain, *store, *keys, *admission, *votes, hook);
+    parts = std::make_unique<NodeParts>(*node_chain, *store, producer_keys, dir / "safety", 100);
+    keys = parts->keys.get();
+    admission = parts->admission.get();
+    watch = parts->watch.get();
+    votes = parts->votes.get();
+    fork_choice = parts->fork_choice.get();
+    producer = parts->producer.get();
   }
-  void after_head_change(const chain::Block& b) {
-    ++head_changes;
-    admission->remove_included(b);
-    fork_choice->forget_final();
-    watch->forget_final();
-    votes->after_head_change();
-  }
+  uint64_t head_changes() const { return parts->head_changes; }
   core::Hash256 chain_id() const { return genesis.chain_id(); }
 
   chain::Genesis genesis = chain::testing::dev_genesis(kT0);
   std::filesystem::path dir;
   std::unique_ptr<storage::BlockStore> store;
   std::unique_ptr<chain::Chain> node_chain;
-  std::unique_ptr<ProducerKeys> keys;
-  std::unique_ptr<Admission> admission;
-  std::unique_ptr<EquivocationWatch> watch;
-  std::unique_ptr<VoteCollector> votes;
-  std::unique_ptr<ForkChoice> fork_choice;
-  std::unique_ptr<BlockProducer> producer;
-  int head_changes = 0;
+  std::unique_ptr<NodeParts> parts;
+  ProducerKeys* keys = nullptr;  // parts' own, by their names in the tests
+  Admission* admission = nullptr;
+  EquivocationWatch* watch = nullptr;
+  VoteCollector* votes = nullptr;
+  ForkChoice* fork_choice = nullptr;
+  BlockProducer* producer = nullptr;
 };
 
 }  // namespace lingji::consensus

@@ -106,7 +106,7 @@ TEST_F(PartsTest, ForkChoiceSortsPeersBlocks) {
   using A = ForkChoice::Accepted;
   EXPECT_EQ(*fork_choice->accept(made[2]), A::kAhead);
   EXPECT_EQ(*fork_choice->accept(made[0]), A::kApplied);
-  EXPECT_EQ(head_changes, 1);
+  EXPECT_EQ(head_changes(), 1u);
   EXPECT_EQ(*fork_choice->accept(made[0]), A::kKnown);
   EXPECT_TRUE(fork_choice->on_branch(0, chain_id()));
   EXPECT_TRUE(fork_choice->on_branch(1, made[0].header.id()));
