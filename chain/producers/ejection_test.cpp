@@ -1,4 +1,4 @@
-// ejection_test.cpp: equivocation evidence (a double vote, a double block) reported on chain:
+// ejection_test.cpp: equivocation evidence (two votes, or two blocks, by one key in one slot) reported on chain:
 // the record it leaves, the offender's ejection from the slots (never the last producer), what
 // invalid or duplicate evidence is refused with, and how ejection meets elections and the set
 // change. On EvidenceTest (chain/consensus_test_util.h).
