@@ -3,13 +3,17 @@
 // CT with its reason), without reading the chain under the node's lock.
 //
 // It holds the blocks committed since the node started, at most kMaxBlocks of them and about
-// kMaxEvents events in all (the oldest blocks are dropped first), so a flood of full blocks
-// cannot grow it; a block popped in a fork switch is dropped. The persistent history index of a
-// later layer subscribes the same way.
+// kMaxEvents events in all (the oldest blocks are dropped first; a single larger block is kept
+// alone), so a flood of full blocks cannot grow it; a block popped in a fork switch is dropped.
+// Blocks are shared immutable records, so a reader copies pointers under the index's mutex and
+// builds its answer outside it: a client asking over and over never holds up the thread that
+// delivers the next block. The persistent history index of a later layer subscribes the same
+// way.
 #pragma once
 
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -26,6 +30,16 @@ class EventIndex : public consensus::ChainObserver {
     chain::BlockHeader header;
     core::Hash256 id;
     chain::EventLog events;
+    // A block's events in one order: its operations, then its moves.
+    size_t size() const { return events.operations().size() + events.moves().size(); }
+  };
+
+  // What a reader sees, taken at one moment.
+  struct Snapshot {
+    std::vector<std::shared_ptr<const BlockEvents>> blocks;  // from the height asked, oldest first
+    uint64_t oldest = 0;        // the heights held (0, 0 when empty)
+    uint64_t newest = 0;
+    uint64_t final_height = 0;  // the last final block the node knew at its newest block
   };
 
   explicit EventIndex(size_t max_blocks = kMaxBlocks, size_t max_events = kMaxEvents)
@@ -33,18 +47,14 @@ class EventIndex : public consensus::ChainObserver {
 
   void on_chain_events(const std::vector<consensus::ChainEvent>& batch) override;
 
-  // The blocks from height `from` on, oldest first, at most max_blocks and about max_events
-  // events (always at least one block when any is held at or above `from`).
-  std::vector<BlockEvents> since(uint64_t from, size_t max_blocks, size_t max_events) const;
-  // The lowest and highest heights held (0, 0 when empty).
-  std::pair<uint64_t, uint64_t> range() const;
+  // The blocks from height `from` on, oldest first, at most max_blocks of them.
+  Snapshot since(uint64_t from, size_t max_blocks) const;
 
  private:
-  static size_t count(const chain::EventLog& e) { return e.moves().size() + e.operations().size(); }
-
   mutable std::mutex mu_;
-  std::deque<BlockEvents> blocks_;  // consecutive heights
+  std::deque<std::shared_ptr<const BlockEvents>> blocks_;  // consecutive heights
   size_t events_ = 0;
+  uint64_t final_height_ = 0;
   size_t max_blocks_;
   size_t max_events_;
 };

@@ -37,9 +37,10 @@ Json proposals_json(const chain::Chain& chain, uint64_t before, size_t limit);
 // that proves it is not in a stored block yet).
 std::optional<Json> finality_proof_json(const chain::Chain& chain, const storage::BlockStore& store, uint64_t height);
 class EventIndex;
-// The events of the blocks the index holds from height `from` on (GET /v1/events), at most
-// max_blocks blocks and about max_events events, with the heights it holds.
-Json events_json(const EventIndex& index, uint64_t from, size_t max_blocks, size_t max_events);
+// The events the index holds from height `from` on, skipping the first `skip` events of that
+// block (GET /v1/events): at most max_blocks blocks and max_events events (a block is cut
+// there), with the heights held, the final height, and the cursor of the next page.
+Json events_json(const EventIndex& index, uint64_t from, uint64_t skip, size_t max_blocks, size_t max_events);
 // Serialises; invalid UTF-8 in memos is replaced rather than throwing.
 std::string dump(const Json& j);
 

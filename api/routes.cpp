@@ -221,23 +221,22 @@ HttpResponse Routes::get_transaction(std::string_view id_hex) {
 }
 
 HttpResponse Routes::get_events(std::string_view target) {
-  // Bounded per request whatever is asked: at most 100 blocks and about 10,000 events.
+  // Bounded per request whatever is asked: at most 100 blocks and 10,000 events (a larger block
+  // comes in pages: "next" says where to go on).
   constexpr uint64_t kMaxBlocksPerRequest = 100;
   constexpr size_t kMaxEventsPerRequest = 10'000;
-  uint64_t from = 0, limit = 20;
-  const std::string_view from_text = query_param(target, "from"), limit_text = query_param(target, "limit");
-  if (!from_text.empty()) {
-    auto v = parse_u64(from_text);
-    if (!v) return error_response("api.invalid_query", "from is a block height (decimal)");
-    from = *v;
+  uint64_t from = 0, skip = 0, limit = 20;
+  for (auto [name, value, max] : {std::tuple{"from", &from, UINT64_MAX}, std::tuple{"skip", &skip, UINT64_MAX},
+                                  std::tuple{"limit", &limit, kMaxBlocksPerRequest}}) {
+    const std::string_view text = query_param(target, name);
+    if (text.empty()) continue;
+    auto v = parse_u64(text);
+    if (!v || *v > max || (value == &limit && *v == 0))
+      return error_response("api.invalid_query", std::string(name) + " must be a decimal number" +
+                                                     (value == &limit ? " of blocks from 1 to 100" : ""));
+    *value = *v;
   }
-  if (!limit_text.empty()) {
-    auto v = parse_u64(limit_text);
-    if (!v || *v == 0 || *v > kMaxBlocksPerRequest)
-      return error_response("api.invalid_query", "limit is a number of blocks from 1 to 100");
-    limit = *v;
-  }
-  return json_response(200, events_json(*events_, from, limit, kMaxEventsPerRequest));
+  return json_response(200, events_json(*events_, from, skip, limit, kMaxEventsPerRequest));
 }
 
 HttpResponse Routes::post_transaction(const std::string& body) {

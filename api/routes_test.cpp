@@ -315,9 +315,14 @@ TEST_F(RoutesTest, ABlocksOperationsMovesAndRewardAsCommitted) {
   ASSERT_EQ(s, 200);
   EXPECT_EQ(j["held"]["oldest"], 1);
   EXPECT_EQ(j["held"]["newest"], 2);
+  EXPECT_EQ(j["final_height"], 0);  // one producer: its blocks are final two blocks later
+  EXPECT_EQ(j["next"], (Json{{"from", 3}, {"skip", 0}}));
   ASSERT_EQ(j["blocks"].size(), 2u);
   const Json& b1 = j["blocks"][0];
   EXPECT_EQ(b1["height"], 1);
+  EXPECT_EQ(b1["final"], false);
+  EXPECT_EQ(b1["event_count"], 4);
+  EXPECT_EQ(b1["first_event"], 0);
   ASSERT_EQ(b1["operations"].size(), 2u);
   EXPECT_EQ(b1["operations"][1], (Json{{"tx", 1}, {"op", 0}, {"type", 1}, {"name", "transfer"}}));
   ASSERT_EQ(b1["moves"].size(), 2u);
@@ -341,7 +346,8 @@ TEST_F(RoutesTest, ABlocksOperationsMovesAndRewardAsCommitted) {
 
 TEST_F(RoutesTest, BadQueriesAreRefused) {
   for (const char* bad : {"/v1/events?from=x", "/v1/events?from=-1", "/v1/events?limit=0", "/v1/events?limit=101",
-                          "/v1/events?limit=99999999999999999999", "/v1/events?from=1&limit=2x"}) {
+                          "/v1/events?limit=99999999999999999999", "/v1/events?from=1&limit=2x", "/v1/events?skip=1.5",
+                          "/v1/events?from=99999999999999999999"}) {
     auto [s, j] = call("GET", bad);
     EXPECT_EQ(s, 400) << bad;
     EXPECT_EQ(j["error"]["name"], "api.invalid_query") << bad;

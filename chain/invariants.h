@@ -5,6 +5,8 @@
 //
 //   supply  the balances of all accounts, module escrows included, sum to exactly
 //           10,000,000,000 CT (no operation mints or burns CT: chain/token/money.h)
+//   votes   each candidate's votes are the sum of the balances of the holders whose vote
+//           names it, and every vote names a candidate (chain/producers/producer.h)
 #pragma once
 
 #include <optional>

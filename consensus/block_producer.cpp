@@ -29,7 +29,7 @@ core::Result<chain::Block> BlockProducer::produce(core::TimeMs time) {
                  static_cast<unsigned long long>(produced.block.header.height), st.error().message.c_str());
     std::abort();
   }
-  if (outbox_) outbox_->committed(produced.block, std::move(produced.changes.events));
+  if (outbox_) outbox_->committed(produced.block, std::move(produced.changes.events), chain_.final_block().height);
   for (const auto& [id, error] : produced.rejected) admission_.reject(id, error);
   after_head_change_(produced.block);
   // Re-apply what is left on top of the new head (O(mempool), bounded by its capacity): the

@@ -194,13 +194,13 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
   {
     std::lock_guard lock(mu_);
     accepted = parts_->fork_choice->accept(block);
-    // Taken whatever the outcome: a failed fork switch pops and re-applies blocks too.
+    // Taken whatever the outcome (a failed fork switch pops and re-applies blocks too), and
+    // delivered when it goes out of scope, after the lock and after the votes are sent.
     events = parts_->outbox.take();
     if (accepted && *accepted == Accepted::kApplied)
       votes = parts_->votes->vote_on_head();  // each durable before send_votes hands it out
   }
   send_votes(votes);
-  parts_->outbox.deliver(std::move(events));
   return accepted;
 }
 
@@ -225,11 +225,10 @@ core::Result<chain::Block> Controller::produce(core::TimeMs time) {
   {
     std::lock_guard lock(mu_);
     produced = parts_->producer->produce(time);
-    events = parts_->outbox.take();  // every ticket taken is delivered, or later batches would wait
+    events = parts_->outbox.take();  // delivered when it goes out of scope, after the lock
     if (produced) votes = parts_->votes->vote_on_head();  // each durable before send_votes hands it out
   }
   send_votes(votes);
-  parts_->outbox.deliver(std::move(events));
   return produced;
 }
 

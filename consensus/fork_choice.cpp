@@ -59,7 +59,7 @@ core::Status ForkChoice::apply_and_store(const chain::Block& block) {
                  static_cast<unsigned long long>(block.header.height), st.error().message.c_str());
     std::abort();
   }
-  if (outbox_) outbox_->committed(block, std::move(changes->events));
+  if (outbox_) outbox_->committed(block, std::move(changes->events), chain_.final_block().height);
   return core::Ok();
 }
 

@@ -26,7 +26,10 @@ std::string height_key(uint64_t h) {
 rocksdb::Slice slice(core::ByteView v) { return {reinterpret_cast<const char*>(v.data()), v.size()}; }
 
 // "2": block bodies in block files (block_files.h), their locations in the blocks column family.
-const std::string kStoreFormat = "2";
+// "3": the state rules of the module kit: the listing record under its own key prefix ('I', was
+// 'G' "listing"), and evidence ejecting by the slot of the enacted block intervals. A state of
+// format 2 would restore (its root matches) yet read as unlisted: it is refused instead.
+const std::string kStoreFormat = "3";
 
 core::Error io_error(const rocksdb::Status& s) {
   return storage_error("storage.io_error", "RocksDB: " + s.ToString());

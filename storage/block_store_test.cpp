@@ -137,33 +137,38 @@ TEST(BlockStoreTest, PopHeadRestoresTheParentAndPrunedBlocksStay) {
 }
 
 // A store from before the block files (whole blocks in RocksDB, no "format" record) is refused
-// with a clear error instead of having its block records read as locations.
+// with a clear error instead of having its block records read as locations; so is a store of
+// format 2, whose state keeps the listing under the generations' prefix.
 TEST(BlockStoreTest, AStoreOfAnOlderFormatIsRefused) {
-  auto dir = temp_dir();
-  Genesis g = testing::dev_genesis(kT0);
-  Chain chain(g);
-  {
+  for (const char* old_format : {"", "2"}) {
+    SCOPED_TRACE(old_format);
+    auto dir = temp_dir();
+    Genesis g = testing::dev_genesis(kT0);
+    Chain chain(g);
+    {
+      auto store = BlockStore::open(dir, true);
+      ASSERT_TRUE(store);
+      auto p = produce_at(chain, {}, kT0 + 1000, dev_key("producer"));
+      ASSERT_TRUE((*store)->commit_block(p.block, p.changes.writes, p.changes.undo));
+    }
+    {
+      std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+      for (const char* name : {"default", "blocks", "block_ids", "txs", "state", "undo"})
+        cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+      std::vector<rocksdb::ColumnFamilyHandle*> handles;
+      rocksdb::DB* raw = nullptr;
+      ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (dir / "chain.rocksdb").string(), cfs, &handles, &raw).ok());
+      std::unique_ptr<rocksdb::DB> db(raw);
+      if (*old_format) ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[0], "format", old_format).ok());
+      else ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[0], "format").ok());
+      for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    }
     auto store = BlockStore::open(dir, true);
-    ASSERT_TRUE(store);
-    auto p = produce_at(chain, {}, kT0 + 1000, dev_key("producer"));
-    ASSERT_TRUE((*store)->commit_block(p.block, p.changes.writes, p.changes.undo));
+    ASSERT_FALSE(store);
+    EXPECT_EQ(store.error().name, "storage.corruption");
+    EXPECT_NE(store.error().message.find("start with a new --data-dir"), std::string::npos) << store.error().message;
+    std::filesystem::remove_all(dir);
   }
-  {
-    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
-    for (const char* name : {"default", "blocks", "block_ids", "txs", "state", "undo"})
-      cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), (dir / "chain.rocksdb").string(), cfs, &handles, &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), handles[0], "format").ok());
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  }
-  auto store = BlockStore::open(dir, true);
-  ASSERT_FALSE(store);
-  EXPECT_EQ(store.error().name, "storage.corruption");
-  EXPECT_NE(store.error().message.find("start with a new --data-dir"), std::string::npos) << store.error().message;
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

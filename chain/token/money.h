@@ -10,8 +10,11 @@
 // Module escrow accounts hold CT on a module's behalf (a market's stakes, an OTC order's
 // escrow). Each is an ordinary account whose key is BLAKE2b-256 of a tag naming the module and
 // the escrow's id: nobody holds a private key for it, so CT leaves it only through the module's
-// own rules. The supply invariant counts them like any account: the balances of all accounts
-// always sum to exactly 10,000,000,000 CT (total_balances).
+// own rules. Anyone can still transfer CT into an escrow account (its key is public), so a
+// module keeps its own books of what each escrow owes and pays out from them, never "the
+// escrow's balance": a gift to an escrow then stays there, and cannot inflate a payout or make
+// a settlement fail. The supply invariant counts escrows like any account: the balances of all
+// accounts always sum to exactly 10,000,000,000 CT (total_balances).
 #pragma once
 
 #include <string_view>

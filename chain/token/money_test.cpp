@@ -8,6 +8,7 @@
 #include "chain/executor.h"
 #include "chain/governance/governance.h"
 #include "chain/invariants.h"
+#include "chain/producers/producer.h"
 #include "chain/token/account.h"
 
 namespace lingji::chain {
@@ -108,6 +109,16 @@ TEST_F(MoneyTest, TheSupplyInvariantCatchesMintedCt) {
   auto broken = broken_invariant(minted);
   ASSERT_TRUE(broken);
   EXPECT_NE(broken->find("10000000000.00000001"), std::string::npos) << *broken;
+}
+
+TEST_F(MoneyTest, TheVoteInvariantCatchesDriftedWeights) {
+  // A candidate whose recorded votes are not its voters' balances, and a vote naming nobody.
+  StateOverlay s(state);
+  store_producer(s, alice, Producer{true, alice, "https://a", "ID", Amount::units(5), kT0});
+  State drifted = with_writes(s.take_writes());
+  auto broken = broken_invariant(drifted);
+  ASSERT_TRUE(broken);
+  EXPECT_NE(broken->find("votes: candidate"), std::string::npos) << *broken;
 }
 
 TEST(BlockEventsTest, ABlockReportsItsOperationsMovesAndReward) {
