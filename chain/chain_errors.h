@@ -71,6 +71,7 @@ inline constexpr core::ErrorDef kChainErrors[] = {
     {2606, "producer.duplicate_vote", core::ErrorClass::kInvalid},
     {2607, "producer.unknown_candidate", core::ErrorClass::kRejected},
     {2608, "producer.bad_signing_key", core::ErrorClass::kInvalid},
+    {2609, "producer.signing_key_in_use", core::ErrorClass::kRejected},
     // 2700-2799 finality: votes, quorum certificates, finality proofs, safety state (2720-2749 evidence)
     {2701, "finality.malformed", core::ErrorClass::kInvalid},
     {2702, "finality.bad_signature", core::ErrorClass::kInvalid},

@@ -168,7 +168,9 @@ core::Result<Controller::Accepted> Controller::accept_block(const chain::Block& 
 core::Result<Controller::Accepted> Controller::accept_block_unreported(const chain::Block& block, core::TimeMs now) {
   // A block of a slot that has not started (one slot of clock skew allowed) is refused before
   // any work: CONSENSUS.md votes only for slot <= now + 1, and nobody may produce ahead.
-  const uint64_t current = chain_->slot_at(now);
+  // Under the lock: the slot times are read from the state, which a block being applied on
+  // another thread may be rewriting (a data race otherwise).
+  const uint64_t current = read([&](const chain::Chain& c, const storage::BlockStore&) { return c.slot_at(now); });
   if (block.header.slot > current + 1)
     return chain_error("block.bad_slot", "block of slot " + std::to_string(block.header.slot) +
                                                      " is ahead of the current slot " + std::to_string(current));

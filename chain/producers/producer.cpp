@@ -5,6 +5,7 @@
 #include "chain/chain_errors.h"
 #include "chain/dealers/dealer.h"
 #include "chain/producers/ejection.h"
+#include "chain/producers/schedule.h"
 #include "chain/protocol/text_rules.h"
 #include "chain/state/key_prefixes.h"
 #include "chain/token/account.h"
@@ -30,6 +31,38 @@ void add_votes(StateOverlay& s, const PublicKey& candidate, int64_t delta) {
   if (!p) return;  // unreachable: votes name registered candidates, whose records are kept
   p->votes = core::Amount::units(p->votes.units() + delta);
   store_producer(s, candidate, *p);
+}
+
+StateKey signing_key_key(const PublicKey& key) { return account_record_key(key_prefix("signing_key"), key); }
+
+// The candidate whose record holds `key`, if any.
+std::optional<PublicKey> key_holder(const StateReader& s, const PublicKey& key) {
+  const Bytes* v = s.get(signing_key_key(key));
+  if (!v) return std::nullopt;
+  return PublicKey::from(ByteView(*v));
+}
+
+// Refuses a signing key that anyone but `account` holds: another candidate (registered or not:
+// its record keeps the key), a bootstrap producer, or a member of the set in force or the
+// pending one.
+core::Status require_unused_key(const StateReader& s, const Genesis& g, const PublicKey& key, const PublicKey& account) {
+  auto in_use = [&](const std::string& by) {
+    return chain_error("producer.signing_key_in_use", "signing key " + key.hex() + " is already " + by);
+  };
+  if (auto holder = key_holder(s, key); holder && *holder != account) return in_use("another candidate's");
+  for (const auto& b : g.producers)
+    if (b == key && b != account) return in_use("a bootstrap producer's");
+  const uint64_t generation = load_schedule(s).generation;
+  for (uint64_t gen : {generation, generation + 1})
+    for (const auto& m : load_generation(s, gen))
+      if (m.signing_key == key && m.account != account) return in_use("the key of a producer in the set");
+  return core::Ok();
+}
+
+// Records that `account` now holds `key` (and no longer `old`, when it had another).
+void take_key(StateOverlay& s, const PublicKey& account, const PublicKey& key, const std::optional<PublicKey>& old) {
+  if (old && *old != key && key_holder(s, *old) == account) s.erase(signing_key_key(*old));
+  s.put(signing_key_key(key), Bytes(account.bytes.begin(), account.bytes.end()));
 }
 
 core::Status require_approved_dealer(const StateReader& s, const PublicKey& account) {
@@ -95,9 +128,12 @@ core::Status check(const ProducerRegister& op, const PublicKey&) {
 
 core::Status apply(StateOverlay& s, const ProducerRegister& op, const ApplyContext& ctx) {
   if (auto st = require_approved_dealer(s, ctx.sender); !st) return st;
-  auto p = load_producer(s, ctx.sender).value_or(Producer{});
+  const auto existing = load_producer(s, ctx.sender);
+  auto p = existing.value_or(Producer{});
   if (p.registered)
     return chain_error("producer.already_registered", "already a candidate; use producer_update_key to change the key");
+  if (auto st = require_unused_key(s, ctx.genesis, op.signing_key, ctx.sender); !st) return st;
+  take_key(s, ctx.sender, op.signing_key, existing ? std::optional(existing->signing_key) : std::nullopt);
   // A returning candidate keeps the votes that still name it.
   p.registered = true;
   p.signing_key = op.signing_key;
@@ -117,6 +153,8 @@ core::Status apply(StateOverlay& s, const ProducerUpdateKey& op, const ApplyCont
   if (auto st = require_approved_dealer(s, ctx.sender); !st) return st;
   auto p = load_producer(s, ctx.sender);
   if (!p || !p->registered) return chain_error("producer.not_registered", "this account is not a candidate");
+  if (auto st = require_unused_key(s, ctx.genesis, op.signing_key, ctx.sender); !st) return st;
+  take_key(s, ctx.sender, op.signing_key, p->signing_key);
   p->signing_key = op.signing_key;
   store_producer(s, ctx.sender, *p);
   return core::Ok();

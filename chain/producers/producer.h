@@ -8,6 +8,10 @@
 // State keys: 'P' || account -> registered:u8 signing_key:fixed<32> url:string region:string
 //                               votes:i64 registered_at:i64
 //             'V' || voter   -> candidates:vector<fixed<32>>   (sorted)
+//             'K' || signing key -> account:fixed<32>   (the candidate whose record holds the key)
+// A signing key is unique: no two candidates, and no candidate and a bootstrap producer or a
+// member of the set in force or the pending one, share one (a set that repeats a key can never
+// certify a block: the chain would halt).
 // Invariant: a candidate's votes = the sum of the balances of the holders whose vote names it.
 #pragma once
 

@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include "chain/chain_test_util.h"
+#include "chain/producers/schedule.h"
 #include "chain/token/account.h"
 #include "chain/token/token_ops.h"
 #include "chain/vesting/listing_ops.h"
@@ -62,6 +66,62 @@ TEST_F(ProducerTest, OnlyApprovedDealersStand) {
   ASSERT_EQ(error_of(shop, ProducerUnregister{}), "ok");
   EXPECT_EQ(error_of(shop, ProducerUnregister{}), "producer.not_registered");
   EXPECT_FALSE(load_producer(state, shop.public_key())->registered);
+}
+
+// Two candidates sharing a signing key would make every certificate of a set holding both fail
+// (the set repeats a key) and halt the chain: a key is unique across candidates, bootstrap
+// producers and the set in force.
+TEST_F(ProducerTest, ASigningKeyBelongsToOneProducer) {
+  make_candidate("a");
+  const PublicKey a_key = dev_key("a-signing").public_key();
+  auto b = dev_key("b");
+  ASSERT_TRUE(run(b, DealerApply{"Shop b", "Jakarta", "ID", "+62 21 556"}));
+  ASSERT_TRUE(run(foundation, DealerSetStatus{b.public_key(), DealerStatus::kApproved}));
+  const Hash256 root = state.root();
+  EXPECT_EQ(error_of(b, ProducerRegister{a_key, "https://b", "ID"}), "producer.signing_key_in_use");
+  const PublicKey bootstrap = genesis.producers.at(0);
+  EXPECT_EQ(error_of(b, ProducerRegister{bootstrap, "https://b", "ID"}), "producer.signing_key_in_use");
+  EXPECT_EQ(state.root(), root) << "a refused registration changes nothing";
+  ASSERT_EQ(error_of(b, ProducerRegister{dev_key("b-signing").public_key(), "https://b", "ID"}), "ok");
+  EXPECT_EQ(error_of(b, ProducerUpdateKey{a_key}), "producer.signing_key_in_use");
+  EXPECT_EQ(error_of(b, ProducerUpdateKey{bootstrap}), "producer.signing_key_in_use");
+  // Its own key again is no conflict; a key a candidate gave up is free for another.
+  EXPECT_EQ(error_of(dev_key("a"), ProducerUpdateKey{a_key}), "ok");
+  ASSERT_EQ(error_of(dev_key("a"), ProducerUpdateKey{dev_key("a-signing-2").public_key()}), "ok");
+  EXPECT_EQ(error_of(b, ProducerUpdateKey{a_key}), "ok");
+  EXPECT_EQ(error_of(dev_key("a"), ProducerUpdateKey{a_key}), "producer.signing_key_in_use");
+  // An unregistered candidate keeps its key: another cannot take it while its record holds it.
+  ASSERT_EQ(error_of(b, ProducerUnregister{}), "ok");
+  EXPECT_EQ(error_of(dev_key("a"), ProducerUpdateKey{a_key}), "producer.signing_key_in_use");
+  EXPECT_EQ(error_of(b, ProducerRegister{a_key, "https://b", "ID"}), "ok") << "b returns with its own key";
+}
+
+// Defence in depth: even if two candidates' records held one key, the next generation would
+// hold it once (the one with more votes).
+TEST_F(ProducerTest, ANewGenerationNeverRepeatsAKey) {
+  for (const char* n : {"a", "b", "c", "d", "e"}) make_candidate(n);
+  const PublicKey shared = dev_key("c-signing").public_key();
+  {
+    StateOverlay s(state);
+    auto d = *load_producer(s, dev_key("d").public_key());
+    d.signing_key = shared;  // written behind the rules' back
+    store_producer(s, dev_key("d").public_key(), d);
+    (void)state.apply(s.take_writes());
+  }
+  std::vector<PublicKey> all;
+  for (const char* n : {"a", "b", "c", "d", "e"}) all.push_back(dev_key(n).public_key());
+  ASSERT_EQ(error_of(team, VoteProducers{all}), "ok");
+  ASSERT_EQ(error_of(dev, VoteProducers{{dev_key("c").public_key()}}), "ok");  // c outvotes d
+  StateOverlay s(state);
+  Schedule sc = load_schedule(s);
+  maybe_propose(state, s, sc, 1);
+  ASSERT_TRUE(sc.pending);
+  std::set<PublicKey> keys;
+  for (const auto& m : sc.pending->producers) EXPECT_TRUE(keys.insert(m.signing_key).second) << m.signing_key.hex();
+  EXPECT_EQ(sc.pending->producers.size(), 4u);
+  EXPECT_NE(std::find(sc.pending->producers.begin(), sc.pending->producers.end(),
+                      Member{dev_key("c").public_key(), shared}),
+            sc.pending->producers.end());
 }
 
 TEST_F(ProducerTest, VotesWeighTheWholeBalanceAndFollowIt) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "chain/state/key_prefixes.h"
 #include "core/codec.h"
@@ -182,8 +183,10 @@ void record_votes(StateOverlay& s, const std::vector<Member>& voters) {
 void maybe_propose(const State& parent_state, StateOverlay& s, Schedule& sc, uint64_t height) {
   if (sc.pending) return;
   std::vector<Member> elected;
+  std::set<PublicKey> keys;  // defence in depth: a set that repeats a key could never certify
   for (const auto& c : elect(parent_state, kMaxActiveProducers))
-    if (c.producer.votes.units() > 0) elected.push_back({c.account, c.producer.signing_key});
+    if (c.producer.votes.units() > 0 && keys.insert(c.producer.signing_key).second)
+      elected.push_back({c.account, c.producer.signing_key});
   // Against the generation's members, not this round's producers: they differ once a producer is
   // ejected (producers/ejection.h), and the election then takes its key out of the voters too.
   if (elected.size() < kMinElectedProducers || same_keys(elected, load_generation(s, sc.generation))) return;

@@ -30,6 +30,7 @@ inline constexpr KeyPrefix kKeyPrefixes[] = {
     {'H', "ancestor", "chain/finality/ancestry.h"},
     {'I', "listing", "chain/vesting/vesting.h"},  // was 'G' "listing", inside the generations' prefix
     {'J', "ejection", "chain/producers/ejection.h"},
+    {'K', "signing_key", "chain/producers/producer.h"},
     {'L', "lock", "chain/vesting/vesting.h"},
     {'P', "candidate", "chain/producers/producer.h"},
     {'R', "producer_record", "chain/producers/schedule.h"},
