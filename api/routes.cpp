@@ -5,6 +5,7 @@
 
 #include "api/api_errors.h"
 #include "api/json_views.h"
+#include "api/request_body.h"
 #include "chain/chain_errors.h"
 #include "core/address.h"
 
@@ -240,14 +241,13 @@ HttpResponse Routes::get_events(std::string_view target) {
 }
 
 HttpResponse Routes::post_transaction(const std::string& body) {
-  auto j = Json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return error_response("api.malformed_json", "the body must be a JSON object");
-  auto it = j.find("transaction");
-  if (it == j.end() || !it->is_string())
+  auto fields = read_string_fields(body);
+  if (!fields) return error_response(fields.error());
+  auto it = fields->find("transaction");
+  if (it == fields->end())
     return error_response("api.missing_field",
                           "\"transaction\" (the signed transaction in hex) is required");
-  auto bytes = core::from_hex(it->get<std::string>());
+  auto bytes = core::from_hex(it->second);
   if (!bytes) return error_response("api.invalid_hex", "\"transaction\" is not valid hex");
   auto id = node_.submit(*bytes, now_());
   if (!id) return error_response(id.error());
