@@ -1,5 +1,5 @@
-// consensus_errors.h: the errors of the node's controller (mempool, production, replay), one
-// table (core/error_table.h).
+// consensus_errors.h: the errors of the node's controller (mempool, production, replay, the fork
+// database, votes), one table (core/error_table.h).
 #pragma once
 
 #include <string>
@@ -12,6 +12,17 @@ inline constexpr core::ErrorDef kConsensusErrors[] = {
     // Was 2012 in the chain's range; the name stayed, 2012 stays reserved there.
     {3101, "tx.mempool_full", core::ErrorClass::kUnavailable},
     {3102, "consensus.no_verify_pool", core::ErrorClass::kInternal},
+    // The fork database's admission (fork_choice.h). Outside the window, over a share or full:
+    // an honest peer may relay such a block (it cannot know this node's final block or shares).
+    {3110, "consensus.fork_outside_window", core::ErrorClass::kUnavailable},
+    {3111, "consensus.fork_producer_cap", core::ErrorClass::kUnavailable},
+    {3112, "consensus.fork_db_full", core::ErrorClass::kUnavailable},
+    // A producer signed a block whose justify is not an ancestor's, or whose certificate fails.
+    {3113, "consensus.fork_bad_justify", core::ErrorClass::kRejected},
+    {3114, "consensus.fork_bad_certificate", core::ErrorClass::kRejected},
+    // Votes (vote_collector.h): a slot this node cannot use yet, or a voter's early votes full.
+    {3115, "consensus.vote_outside_window", core::ErrorClass::kUnavailable},
+    {3116, "consensus.early_votes_full", core::ErrorClass::kUnavailable},
 };
 static_assert(core::check_table(kConsensusErrors, "consensus"));
 

@@ -123,10 +123,21 @@ void Controller::set_vote_listener(std::function<void(const chain::finality::Sig
 }
 
 core::Result<bool> Controller::add_vote(const chain::finality::SignedVote& vote) {
+  // Cheap checks under the lock, the signature outside it (a stranger's forged vote must not
+  // hold the lock for a verification), then the vote is stored, under the lock again.
+  core::Result<VoteCollector::Screened> screened = VoteCollector::Screened::kIgnore;
+  {
+    std::lock_guard lock(mu_);
+    screened = parts_->votes->screen(vote);
+  }
+  if (!screened) return screened.error();
+  if (*screened == VoteCollector::Screened::kIgnore) return false;
+  if (*screened == VoteCollector::Screened::kCheck && !vote.verify(chain_->chain_id()))
+    return chain_error("finality.bad_signature", "bad vote signature by " + vote.voter.hex());
   core::Result<bool> out = false;
   {
     std::lock_guard lock(mu_);
-    out = parts_->votes->add(vote);
+    out = parts_->votes->add_verified(vote);
   }
   flush_reports();
   return out;

@@ -91,8 +91,12 @@ class Controller {
   // Errors also: block.bad_slot for a slot after the one following `now`'s.
   core::Result<Accepted> accept_block(const chain::Block& block, core::TimeMs now);
   // A vote from a peer (or this node). True if it was new and valid for a known block, false if
-  // it is a duplicate or for a block this node does not have yet (kept for a while).
-  // Errors: finality.* (bad signature, not a voter of that block).
+  // it is a duplicate, at or below the final block's slot, or for a block this node does not have
+  // yet (kept for a while). Cheap checks first, the signature outside the lock, and nothing is
+  // stored before it verifies. Errors: finality.signer_not_in_set (no producer's key),
+  // finality.bad_signature, other finality.* (not a voter of that block),
+  // consensus.vote_outside_window (a slot far after the head's: this node may lag),
+  // consensus.early_votes_full (the voter has many votes waiting for blocks).
   core::Result<bool> add_vote(const chain::finality::SignedVote& vote);
   // Encoded blocks from height `from` on, at most max_blocks of them and about max_bytes.
   std::vector<core::Bytes> blocks_from(uint64_t from, size_t max_blocks, size_t max_bytes) const;

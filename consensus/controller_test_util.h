@@ -232,4 +232,28 @@ class PartsTest : public ::testing::Test {
   BlockProducer* producer = nullptr;
 };
 
+// PartsTest on a genesis of four producers p0..p3 whose keys this one node holds: each block it
+// produces is certified by its own four votes, so finality follows two blocks behind the head.
+class FourKeyPartsTest : public PartsTest {
+ protected:
+  void SetUp() override {
+    genesis.producers.clear();
+    for (int i = 0; i < 4; ++i) {
+      keys4.push_back(chain::dev_key("p" + std::to_string(i)));
+      genesis.producers.push_back(keys4.back().public_key());
+    }
+    PartsTest::SetUp();
+    build(keys4);
+  }
+  // Produces the block of `slot` and votes on it with the four keys.
+  void produce_and_vote(uint64_t slot) {
+    auto made = producer->produce(kT0 + 1000 * slot);
+    ASSERT_TRUE(made) << "slot " << slot << ": " << made.error().message;
+    EXPECT_EQ(votes->vote_on_head().size(), 4u);
+  }
+  const core::PrivateKey& key_of(int i) const { return keys4[i]; }
+
+  std::vector<core::PrivateKey> keys4;
+};
+
 }  // namespace lingji::consensus

@@ -8,56 +8,73 @@
 
 namespace lingji::consensus {
 
+namespace {
+
+// Remembers value under key in a table of at most `cap` entries ordered by slot: when full, the
+// lowest slot makes room, and a key no higher than every remembered slot is not kept.
+template <class V>
+void remember(std::map<std::pair<uint64_t, core::PublicKey>, V>& seen, size_t cap,
+              std::pair<uint64_t, core::PublicKey> key, V value) {
+  if (seen.size() >= cap) {
+    if (seen.begin()->first.first >= key.first) return;
+    seen.erase(seen.begin());
+  }
+  seen.emplace(std::move(key), std::move(value));
+}
+
+template <class V>
+void forget_up_to(std::map<std::pair<uint64_t, core::PublicKey>, V>& seen, uint64_t slot) {
+  while (!seen.empty() && seen.begin()->first.first <= slot) seen.erase(seen.begin());
+}
+
+}  // namespace
+
 void EquivocationWatch::watch_for_double_vote(const chain::finality::SignedVote& vote) {
   if (vote.vote.slot <= chain_.final_block().slot) return;
-  const auto key = std::pair(vote.voter, vote.vote.slot);
+  const SlotKey key{vote.vote.slot, vote.voter};
   auto it = votes_seen_.find(key);
   if (it == votes_seen_.end()) {
-    // Bounded: the slots above the final block times a generous number of voters.
-    if (votes_seen_.size() < 64 * 4 * chain::kMaxActiveProducers) votes_seen_.emplace(key, vote);
+    remember(votes_seen_, kMaxVotesRemembered, key, vote);
     return;
   }
-  if (it->second.vote.block_id == vote.vote.block_id) return;
-  // Signatures are checked only now, when the pair would be evidence (a forged first vote is
-  // replaced by the genuine one).
-  if (!vote.verify(chain_.chain_id())) return;
-  if (!it->second.verify(chain_.chain_id())) {
-    it->second = vote;
-    return;
-  }
+  if (it->second.vote.block_id == vote.vote.block_id || double_voters_.count(vote.voter)) return;
   auto evidence = chain::finality::DoubleVoteEvidence::make(it->second, vote);
-  if (std::find(double_votes_.begin(), double_votes_.end(), evidence) != double_votes_.end()) return;
   std::fprintf(stderr, "lingjid: EQUIVOCATION: key %s voted for two blocks in slot %llu\n",
                vote.voter.hex().c_str(), static_cast<unsigned long long>(vote.vote.slot));
   report(chain::EvidenceKind::kDoubleVote, evidence.encode());
   double_votes_.push_back(std::move(evidence));
+  double_voters_.insert(vote.voter);
   ++equivocations_seen_;
+}
+
+bool EquivocationWatch::remembers(const chain::finality::SignedVote& vote) const {
+  auto it = votes_seen_.find(SlotKey{vote.vote.slot, vote.voter});
+  return it != votes_seen_.end() && it->second == vote;
 }
 
 void EquivocationWatch::watch_for_double_block(const chain::Block& block) {
   const auto& h = block.header;
   if (h.slot <= chain_.final_block().slot) return;
-  const auto key = std::pair(h.producer, h.slot);
+  const SlotKey key{h.slot, h.producer};
   auto it = blocks_seen_.find(key);
   if (it == blocks_seen_.end()) {
-    if (blocks_seen_.size() < 64 * 4 * chain::kMaxActiveProducers)
-      blocks_seen_.emplace(key, chain::finality::SignedHeader{h, block.signature});
+    remember(blocks_seen_, kMaxVotesRemembered, key, chain::finality::SignedHeader{h, block.signature});
     return;
   }
-  if (it->second.header == h) return;
+  if (it->second.header == h || double_producers_.count(h.producer)) return;
   auto evidence = chain::finality::DoubleBlockEvidence::make(it->second, {h, block.signature});
-  if (std::find(double_blocks_.begin(), double_blocks_.end(), evidence) != double_blocks_.end()) return;
   std::fprintf(stderr, "lingjid: EQUIVOCATION: producer %s signed two blocks in slot %llu\n", h.producer.hex().c_str(),
                static_cast<unsigned long long>(h.slot));
   report(chain::EvidenceKind::kDoubleBlock, evidence.encode());
   double_blocks_.push_back(std::move(evidence));
+  double_producers_.insert(h.producer);
   ++equivocations_seen_;
 }
 
 void EquivocationWatch::forget_final() {
   const uint64_t final_slot = chain_.final_block().slot;
-  std::erase_if(votes_seen_, [&](const auto& e) { return e.first.second <= final_slot; });
-  std::erase_if(blocks_seen_, [&](const auto& e) { return e.first.second <= final_slot; });
+  forget_up_to(votes_seen_, final_slot);
+  forget_up_to(blocks_seen_, final_slot);
 }
 
 std::vector<core::Bytes> EquivocationWatch::take_reports() {

@@ -13,9 +13,10 @@ namespace {
 using namespace lingji::chain;
 
 // Two validly signed votes by one key in one slot for different blocks are evidence; a repeat
-// of the same vote, or a forged second vote, is not.
+// of the same vote, or a forged second vote, is not. (The voter is the dev chain's producer: a
+// key that is no producer's is refused before its signature is checked, vote_flood_test.cpp.)
 TEST_F(ControllerTest, TwoVotesByOneKeyInOneSlotAreRecordedAsEquivocation) {
-  const auto voter = dev_key("p1");
+  const auto voter = dev_key("producer");
   finality::Vote a{5, 5, core::blake2b_256(core::as_bytes(std::string_view("block a"))), 4};
   finality::Vote b = a;
   b.block_id = core::blake2b_256(core::as_bytes(std::string_view("block b")));

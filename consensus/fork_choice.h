@@ -3,6 +3,20 @@
 // competing branches' blocks in the fork database, and switches branches, popping blocks down
 // to the common ancestor.
 //
+// Admission to the fork database (issue 14, item 5): a competing block enters only if its slot is
+// after the final block's and within kForkWindowRounds rounds of it (as its height), its parent
+// is known, a producer signed it, its producer holds less than its share, and its justify names
+// an ancestor with a verified certificate whenever that justify could rank it at or above the
+// head. Cheap checks run first: the block signature only after the window and the share, the
+// certificate (a quorum of signatures) last.
+// Why these bounds: an honest producer signs at most one block per slot of its own, one slot a
+// round, so within the window it has at most kForkWindowRounds + 1 blocks here (+1 for a round
+// reordered at a set change): the share never refuses it, and the shares of the at most n/3
+// Byzantine producers leave room for everyone else. The window is 16 rounds (27 min with 101
+// producers and 1 s slots; 64 slots with 4): a competing branch that reaches further above the
+// final block without any of it becoming final is not taken here (a 51/50 partition longer than
+// that cannot heal by a branch switch; every shorter one can).
+//
 // Not thread-safe: the Controller calls it under the node's lock and it locks nothing itself.
 // The caller checks, outside the lock, a block's slot and its transactions' signatures.
 //
@@ -12,6 +26,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "chain/chain.h"
@@ -31,6 +46,12 @@ class ForkChoice {
   // Runs once the head has changed (the Controller's after_head_change: what every part forgets
   // then); called under the caller's lock, on the calling thread.
   using HeadChanged = std::function<void(const chain::Block&)>;
+  // A competing block is admitted within this many rounds of slots above the final block.
+  static constexpr uint64_t kForkWindowRounds = 16;
+  // The blocks one producer may hold in the fork database (see above).
+  static constexpr size_t kMaxForkBlocksPerProducer = kForkWindowRounds + 2;
+  static constexpr size_t kMaxForkBlocks = 4096;
+  static constexpr size_t kMaxForkBytes = 512u << 20;
 
   // chain, store, admission, votes and watch must outlive this object.
   ForkChoice(chain::Chain& chain, storage::BlockStore& store, Admission& admission, VoteCollector& votes,
@@ -39,8 +60,11 @@ class ForkChoice {
         after_head_change_(std::move(after_head_change)) {}
 
   // A block whose transactions' signatures are verified. kApplied: the head changed and every
-  // part has caught up (the caller then votes on the head). Errors: the block's rule violations
-  // (block.*, tx.*); a competing branch's invalid block leaves the head unchanged.
+  // part has caught up (the caller then votes on the head). kStale also for a competing block
+  // whose slot is not after the final block's. Errors: the block's rule violations (block.*,
+  // tx.*); a competing branch's invalid block leaves the head unchanged; a competing block
+  // refused by the fork database: consensus.fork_outside_window, consensus.fork_producer_cap,
+  // consensus.fork_db_full, consensus.fork_bad_justify, consensus.fork_bad_certificate.
   [[nodiscard]] core::Result<Accepted> accept(const chain::Block& block);
   // Is the block with this id at this height on the followed branch (the genesis at height 0)?
   bool on_branch(uint64_t height, const core::Hash256& id) const;
@@ -59,6 +83,17 @@ class ForkChoice {
   const ForkDb& fork_db() const { return fork_db_; }
 
  private:
+  // accept() for a block that does not extend the head.
+  [[nodiscard]] core::Result<Accepted> accept_competing(const chain::Block& block, const core::Hash256& id);
+  // The justify of a competing block whose parent is `parent`: an ancestor's, not older than the
+  // parent's, with a verified certificate if it could rank the block at or above the head.
+  [[nodiscard]] core::Status check_justify(const chain::Block& block, const chain::BlockHeader& parent) const;
+  // The header of the block `id` at `height`, on the followed branch or in the fork database.
+  std::optional<chain::BlockHeader> header_of(const core::Hash256& id, uint64_t height) const;
+  // The producers of the head's set(s), at least 1: the window and the byte share scale with it.
+  size_t producer_count() const;
+  ForkDb::Share share() const;
+
   chain::Chain& chain_;
   storage::BlockStore& store_;
   Admission& admission_;
@@ -67,7 +102,7 @@ class ForkChoice {
   HeadChanged after_head_change_;
   EventOutbox* outbox_ = nullptr;
   // Competing branches' blocks (their transaction signatures already verified).
-  ForkDb fork_db_{4096, 512u << 20};
+  ForkDb fork_db_{kMaxForkBlocks, kMaxForkBytes};
 };
 
 }  // namespace lingji::consensus

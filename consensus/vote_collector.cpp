@@ -3,20 +3,98 @@
 #include <algorithm>
 
 #include "chain/producers/schedule.h"
+#include "chain/chain_errors.h"
+#include "consensus/consensus_errors.h"
 #include "consensus/safety_store.h"
 
 namespace lingji::consensus {
 
+core::Result<VoteCollector::Screened> VoteCollector::screen(const chain::finality::SignedVote& vote) {
+  const uint64_t slot = vote.vote.slot;
+  if (slot <= chain_.final_block().slot) return Screened::kIgnore;
+  if (slot > chain_.head().slot + kVoteSlotsAhead)
+    return consensus_error("consensus.vote_outside_window",
+                           "vote for slot " + std::to_string(slot) + ", more than " + std::to_string(kVoteSlotsAhead) +
+                               " slots after the head's " + std::to_string(chain_.head().slot));
+  if (!known_voter(vote.voter))
+    return chain::chain_error("finality.signer_not_in_set", vote.voter.hex() + " is no producer's key");
+  // Gossip brings each vote from every peer: a repeat costs no second signature check.
+  return watch_.remembers(vote) ? Screened::kVerified : Screened::kCheck;
+}
+
 core::Result<bool> VoteCollector::add(const chain::finality::SignedVote& vote) {
+  auto screened = screen(vote);
+  if (!screened) return screened.error();
+  if (*screened == Screened::kIgnore) return false;
+  if (*screened == Screened::kCheck && !vote.verify(chain_.chain_id()))
+    return chain::chain_error("finality.bad_signature", "bad vote signature by " + vote.voter.hex());
+  return add_verified(vote);
+}
+
+bool VoteCollector::known_voter(const core::PublicKey& key) {
+  if (known_for_ != chain_.head_id()) {
+    known_voters_.clear();
+    for (const auto& sets : {chain_.head_voters(), chain_.voters_at(chain_.final_block().height)}) {
+      known_voters_.insert(known_voters_.end(), sets.set.begin(), sets.set.end());
+      if (sets.next) known_voters_.insert(known_voters_.end(), sets.next->begin(), sets.next->end());
+    }
+    std::sort(known_voters_.begin(), known_voters_.end());
+    known_voters_.erase(std::unique(known_voters_.begin(), known_voters_.end()), known_voters_.end());
+    known_for_ = chain_.head_id();
+  }
+  return std::binary_search(known_voters_.begin(), known_voters_.end(), key);
+}
+
+core::Status VoteCollector::keep_early(const chain::finality::SignedVote& vote) {
+  const auto entry = std::pair(vote.vote.slot, vote.vote.block_id);
+  auto& mine = early_by_voter_[vote.voter];
+  if (mine.count(entry)) return core::Ok();
+  if (mine.size() >= kMaxEarlyVotesPerVoter) {
+    // The lowest slot makes room; a vote no later than all the voter's kept ones is refused.
+    if (mine.begin()->first >= entry.first)
+      return consensus_error("consensus.early_votes_full",
+                             vote.voter.hex() + " already has " + std::to_string(mine.size()) + " votes waiting");
+    const auto [slot, id] = *mine.begin();
+    mine.erase(mine.begin());
+    auto group = early_votes_.find(id);
+    if (group != early_votes_.end()) {
+      std::erase_if(group->second, [&](const auto& v) { return v.voter == vote.voter && v.vote.slot == slot; });
+      if (group->second.empty()) early_votes_.erase(group);
+    }
+  }
+  auto& early = early_votes_[vote.vote.block_id];
+  if (early.size() >= 2 * chain::kMaxActiveProducers) {
+    if (mine.empty()) early_by_voter_.erase(vote.voter);
+    return core::Ok();
+  }
+  early.push_back(vote);
+  mine.insert(entry);
+  return core::Ok();
+}
+
+void VoteCollector::forget_early(const core::Hash256& id) {
+  auto group = early_votes_.find(id);
+  if (group == early_votes_.end()) return;
+  for (const auto& v : group->second) {
+    auto mine = early_by_voter_.find(v.voter);
+    if (mine == early_by_voter_.end()) continue;
+    mine->second.erase(std::pair(v.vote.slot, id));
+    if (mine->second.empty()) early_by_voter_.erase(mine);
+  }
+  early_votes_.erase(group);
+}
+
+core::Result<bool> VoteCollector::add_verified(const chain::finality::SignedVote& vote) {
+  auto screened = screen(vote);
+  if (!screened) return screened.error();
+  if (*screened == Screened::kIgnore) return false;
   watch_.watch_for_double_vote(vote);
   const auto& v = vote.vote;
   const auto& head = chain_.head();
   if (v.height > head.height || (v.height == head.height && v.block_id != chain_.head_id())) {
     // A vote can overtake its block; keep a bounded number of them for a few heights.
-    if (v.height <= head.height + 3) {
-      auto& early = early_votes_[v.block_id];
-      if (early.size() < 2 * chain::kMaxActiveProducers) early.push_back(vote);
-    }
+    if (v.height <= head.height + 3)
+      if (auto st = keep_early(vote); !st) return st.error();
     return false;
   }
   if (v.height <= chain_.final_block().height) return false;  // already final: nothing to certify
@@ -29,7 +107,7 @@ core::Result<bool> VoteCollector::add(const chain::finality::SignedVote& vote) {
                                                                   chain::finality::Vote{at->slot, at->height, v.block_id, at->justify.slot},
                                                                   voters.set, voters.next)).first;
   }
-  auto added = it->second.add(vote);
+  auto added = it->second.add(vote, /*signature_verified=*/true);
   if (!added) return added.error();
   if (*added != chain::finality::QcBuilder::Added::kAdded) return false;
   // The newest certificate on this branch becomes the next block's justify.
@@ -65,7 +143,7 @@ std::vector<chain::finality::SignedVote> VoteCollector::vote_on_head() {
       }
       continue;
     }
-    (void)add(vote->vote);
+    (void)add_verified(vote->vote);  // signed just now
     out.push_back(vote->vote);
   }
   return out;
@@ -83,13 +161,16 @@ void VoteCollector::after_head_change() {
     if (it->second.vote().height <= final_height) it = builders_.erase(it);
     else ++it;
   }
-  for (auto it = early_votes_.begin(); it != early_votes_.end();) {
-    if (it->second.empty() || it->second.front().vote.height + 3 < h.height) it = early_votes_.erase(it);
-    else ++it;
+  std::vector<core::Hash256> stale;
+  for (const auto& [id, group] : early_votes_)
+    if (group.empty() || group.front().vote.height + 3 < h.height) stale.push_back(id);
+  for (const auto& id : stale) forget_early(id);
+  // Votes that arrived before this block (verified when they were kept).
+  if (auto early = early_votes_.find(chain_.head_id()); early != early_votes_.end()) {
+    const auto waiting = early->second;
+    forget_early(chain_.head_id());
+    for (const auto& v : waiting) (void)add_verified(v);
   }
-  // Votes that arrived before this block.
-  if (auto early = early_votes_.extract(chain_.head_id()); !early.empty())
-    for (const auto& v : early.mapped()) (void)add(v);
 }
 
 }  // namespace lingji::consensus

@@ -71,8 +71,9 @@ class QcBuilder {
   QcBuilder(const Hash256& chain_id, const Vote& vote, std::vector<PublicKey> set,
             std::optional<std::vector<PublicKey>> next_set = std::nullopt);
 
-  // Errors: finality.wrong_vote, finality.signer_not_in_set, finality.bad_signature.
-  [[nodiscard]] core::Result<Added> add(const SignedVote& v);
+  // Errors: finality.wrong_vote, finality.signer_not_in_set, finality.bad_signature (not checked
+  // when the caller has verified the signature already).
+  [[nodiscard]] core::Result<Added> add(const SignedVote& v, bool signature_verified = false);
   bool has_quorum() const;
   size_t size() const { return signers_.size(); }
   const Vote& vote() const { return vote_; }
