@@ -19,6 +19,7 @@
 #include "cli/wallet_errors.h"
 #include "core/address.h"
 #include "core/hash.h"
+#include "core/secret.h"
 
 namespace lingji::cli {
 namespace {
@@ -47,18 +48,8 @@ struct KeyFile {
   std::array<uint8_t, kCiphertextBytes> ciphertext{};
 };
 
-// Wipes a secret buffer on every return path.
-class WipeOnExit {
- public:
-  WipeOnExit(void* p, size_t n) : p_(p), n_(n) {}
-  ~WipeOnExit() { sodium_memzero(p_, n_); }
-  WipeOnExit(const WipeOnExit&) = delete;
-  WipeOnExit& operator=(const WipeOnExit&) = delete;
-
- private:
-  void* p_;
-  size_t n_;
-};
+// The key derived from a password; wiped on every return path.
+using DerivedKey = core::Secret<std::array<uint8_t, kKeyBytes>>;
 
 // The bad name is not echoed: it may hold terminal control characters.
 core::Error invalid_name() {
@@ -297,14 +288,13 @@ core::Result<KeyInfo> store(const fs::path& dir, const KdfLimits& limits, const 
   randombytes_buf(f.salt.data(), f.salt.size());
   randombytes_buf(f.nonce.data(), f.nonce.size());
 
-  std::array<uint8_t, kKeyBytes> secret{};
-  WipeOnExit wipe(secret.data(), secret.size());
-  if (auto s = derive_key(password, f, secret.data()); !s) return s.error();
+  DerivedKey secret;
+  if (auto s = derive_key(password, f, secret.get().data()); !s) return s.error();
   unsigned long long ct_len = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(
       f.ciphertext.data(), &ct_len, seed.bytes.data(), seed.bytes.size(),
       f.info.public_key.bytes.data(), f.info.public_key.bytes.size(), nullptr, f.nonce.data(),
-      secret.data());
+      secret.get().data());
 
   if (auto s = ensure_dir(dir); !s) return s.error();
   if (auto s = write_new_file(dir, name, encode(f)); !s) return s.error();
@@ -342,10 +332,9 @@ Keystore::Keystore(fs::path dir, KdfLimits limits) : dir_(std::move(dir)), limit
 
 core::Result<KeyInfo> Keystore::create(const std::string& name, std::string_view password) {
   core::ensure_sodium();
-  core::Seed seed;
-  WipeOnExit wipe(seed.bytes.data(), seed.bytes.size());
-  randombytes_buf(seed.bytes.data(), seed.bytes.size());
-  return store(dir_, limits_, name, seed, password);
+  core::Secret<core::Seed> seed;
+  randombytes_buf(seed.get().bytes.data(), seed.get().bytes.size());
+  return store(dir_, limits_, name, seed.get(), password);
 }
 
 core::Result<KeyInfo> Keystore::import_seed(const std::string& name, const core::Seed& seed,
@@ -390,22 +379,20 @@ core::Result<core::PrivateKey> Keystore::unlock(const std::string& name,
   auto f = load(dir_, name);
   if (!f) return f.error();
   core::ensure_sodium();
-  std::array<uint8_t, kKeyBytes> secret{};
-  WipeOnExit wipe_key(secret.data(), secret.size());
-  if (auto s = derive_key(password, *f, secret.data()); !s) return s.error();
+  DerivedKey secret;
+  if (auto s = derive_key(password, *f, secret.get().data()); !s) return s.error();
 
-  core::Seed seed;
-  WipeOnExit wipe_seed(seed.bytes.data(), seed.bytes.size());
+  core::Secret<core::Seed> seed;
   unsigned long long seed_len = 0;
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-          seed.bytes.data(), &seed_len, nullptr, f->ciphertext.data(), f->ciphertext.size(),
+          seed.get().bytes.data(), &seed_len, nullptr, f->ciphertext.data(), f->ciphertext.size(),
           f->info.public_key.bytes.data(), f->info.public_key.bytes.size(), f->nonce.data(),
-          secret.data()) != 0 ||
-      seed_len != seed.bytes.size()) {
+          secret.get().data()) != 0 ||
+      seed_len != seed.get().bytes.size()) {
     return wallet_error("wallet.wrong_password",
                         "wrong password for key " + name + " (or the file was altered)");
   }
-  core::PrivateKey key = core::PrivateKey::from_seed(seed);
+  core::PrivateKey key = core::PrivateKey::from_seed(seed.get());
   // The AEAD binds public_key, so this only fails for a file written by someone who knew the
   // password but paired the seed with another key; never hand out a key for the wrong address.
   if (key.public_key() != f->info.public_key) {

@@ -20,7 +20,7 @@
 // whose public_key was swapped fails to decrypt instead of unlocking under a foreign address.
 //
 // Invariants: the seed and the derived key exist in memory only while unlock/create run and are
-// wiped with sodium_memzero; the private key is returned only to the in-process caller.
+// wiped (core::Secret, sodium_memzero); the private key is returned only to the in-process caller.
 // Caveat: list() and info() read no password, so the public key and address they return are NOT
 // authenticated; anyone able to write the directory can change them. Only unlock() proves the
 // address belongs to the key (a wallet should unlock before showing a receive address it trusts).

@@ -21,6 +21,8 @@ inline constexpr core::ErrorDef kWalletErrors[] = {
     {6006, "wallet.io_error", core::ErrorClass::kInternal},
     {6007, "wallet.invalid_kdf_limits", core::ErrorClass::kInternal},
     {6008, "wallet.kdf_failed", core::ErrorClass::kInternal},  // Argon2id out of memory
+    // LINGJI_INSECURE_FAST_KDF outside a development chain (cli/kdf_policy.h)
+    {6009, "wallet.insecure_kdf_refused", core::ErrorClass::kInvalid},
     // clang-format on
 };
 static_assert(core::check_table(kWalletErrors, "wallet"));

@@ -49,7 +49,10 @@ consteval bool ranges_are_disjoint() {
 }
 static_assert(ranges_are_disjoint(), "error ranges must ascend and never overlap");
 
-consteval const ErrorRange& error_range(std::string_view layer) {
+// constexpr rather than consteval: clang 14 rejects a consteval call on a parameter of the
+// consteval check_table() below (it checks the call as if outside an immediate function). It is
+// only ever evaluated inside check_table(), at compile time, where the throw is a compile error.
+constexpr const ErrorRange& error_range(std::string_view layer) {
   for (const auto& r : kErrorRanges)
     if (r.layer == layer) return r;
   throw "no such layer in kErrorRanges";

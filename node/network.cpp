@@ -9,27 +9,14 @@
 #include "core/core_errors.h"
 #include "core/codec.h"
 #include "net/p2p.h"
+#include "node/messages.h"
 
 namespace lingji::node {
 namespace {
 
-enum MessageType : uint8_t { kTransaction = 16, kBlock = 17, kGetBlocks = 18, kBlocks = 19, kVote = 20 };
-constexpr uint32_t kSyncBatchBlocks = 256;
-constexpr size_t kSyncBatchBytes = 8 << 20;
-
 core::TimeMs wall_clock_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();  // purity-ok: node layer
-}
-
-net::PayloadLimits payload_limits() {
-  net::PayloadLimits l{};
-  l[kTransaction] = static_cast<uint32_t>(chain::kMaxTransactionBytes);
-  l[kBlock] = static_cast<uint32_t>(chain::kMaxBlockBytes);
-  l[kGetBlocks] = 12;
-  l[kBlocks] = static_cast<uint32_t>(kSyncBatchBytes + chain::kMaxBlockBytes + 4 * (kSyncBatchBlocks + 1));
-  l[kVote] = static_cast<uint32_t>(chain::finality::kSignedVoteBytes);
-  return l;
 }
 
 }  // namespace
@@ -45,9 +32,7 @@ struct Network::Impl : net::Handler {
 
   core::Bytes status() const {
     return node.read([](const chain::Chain& c, const storage::BlockStore&) {
-      core::Writer w;
-      w.u64(c.head().height).fixed(c.head_id()).u64(c.final_block().height);
-      return w.take();
+      return encode_status({c.head().height, c.head_id(), c.final_block().height});
     });
   }
   uint64_t head_height() const {
@@ -67,9 +52,7 @@ struct Network::Impl : net::Handler {
       syncing[peer] = true;
       sync_from[peer] = from;
     }
-    core::Writer w;
-    w.u64(from).u32(kSyncBatchBlocks);
-    (void)p2p->send(peer, kGetBlocks, w.take());
+    (void)p2p->send(peer, kGetBlocks, encode_get_blocks({from, kSyncBatchBlocks}));
   }
   void request_blocks(net::PeerId peer) { request_blocks(peer, head_height() + 1); }
   uint64_t requested_from(net::PeerId peer) {
@@ -78,14 +61,12 @@ struct Network::Impl : net::Handler {
   }
 
   void on_connected(const net::PeerInfo& peer) override {
-    core::Reader r(peer.status);
-    uint64_t their_head = 0;
-    core::Hash256 id;
-    uint64_t their_final = 0;
-    if (!r.u64(their_head) || !r.fixed(id) || !r.u64(their_final) || !r.finish()) {
+    auto status = decode_status(peer.status);
+    if (!status) {
       p2p->penalize(peer.id, "bad status in the handshake");
       return;
     }
+    const uint64_t their_head = status->head_height;
     spdlog::info("peer {} connected ({}), its head {}", peer.id, peer.remote, their_head);
     if (their_head > head_height()) request_blocks(peer.id);
   }
@@ -146,15 +127,10 @@ struct Network::Impl : net::Handler {
         (void)take_block(peer, payload, true);
         break;
       case kGetBlocks: {
-        core::Reader r(payload);
-        uint64_t from = 0;
-        uint32_t max = 0;
-        if (!r.u64(from) || !r.u32(max) || !r.finish()) return p2p->penalize(peer, "bad get_blocks");
-        auto blocks = node.blocks_from(from, std::min(max, kSyncBatchBlocks), kSyncBatchBytes);
-        core::Writer w;
-        w.u32(static_cast<uint32_t>(blocks.size()));
-        for (const auto& b : blocks) w.bytes(b);
-        (void)p2p->send(peer, kBlocks, w.take());
+        auto ask = decode_get_blocks(payload);
+        if (!ask) return p2p->penalize(peer, "bad get_blocks");
+        auto blocks = node.blocks_from(ask->from, std::min(ask->max_blocks, kSyncBatchBlocks), kSyncBatchBytes);
+        (void)p2p->send(peer, kBlocks, encode_blocks(blocks));
         break;
       }
       case kBlocks: {
@@ -162,15 +138,14 @@ struct Network::Impl : net::Handler {
           std::lock_guard lock(sync_mu);
           syncing[peer] = false;
         }
-        core::Reader r(payload);
-        uint32_t n = 0;
-        if (!r.count(n, kSyncBatchBlocks)) return p2p->penalize(peer, "bad blocks message");
-        core::Bytes bytes;
+        // The batch's framing is checked whole before any of its blocks is applied.
+        auto batch = decode_blocks(payload);
+        if (!batch) return p2p->penalize(peer, "bad blocks message");
+        const uint32_t n = static_cast<uint32_t>(batch->size());
         uint64_t last = 0;
         for (uint32_t i = 0; i < n; ++i) {
-          if (!r.bytes(bytes, chain::kMaxBlockBytes)) return p2p->penalize(peer, "bad blocks message");
           uint64_t height = 0;
-          auto outcome = take_block(peer, bytes, false, &height);
+          auto outcome = take_block(peer, (*batch)[i], false, &height);
           if (outcome == Taken::kInvalid) return;
           if (outcome == Taken::kUnknownParent) {
             // A batch that does not connect: start again from the last final block, once.

@@ -7,11 +7,32 @@
 //                   "amount": "1500000000.00000000"}, ...]}
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <utility>
+
 #include "chain/chain_errors.h"
 #include "chain/genesis/genesis.h"
 #include "core/address.h"
 
 namespace lingji::chain {
+namespace {
+
+// A number member that is a JSON integer within T's range; nullopt otherwise. nlohmann's get<T>()
+// casts a float, a boolean or an out-of-range integer without a word, and a float beyond T's
+// range is undefined behaviour (found by fuzz/genesis_json_fuzz).
+template <class T>
+std::optional<T> integer_of(const nlohmann::json& v) {
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    if (std::in_range<T>(u)) return static_cast<T>(u);
+  } else if (v.is_number_integer()) {
+    const int64_t i = v.get<int64_t>();
+    if (std::in_range<T>(i)) return static_cast<T>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 core::Result<Genesis> parse_genesis_json(std::string_view text) {
   auto bad = [](const std::string& why) { return chain_error("genesis.invalid", "invalid genesis file: " + why); };
@@ -23,12 +44,23 @@ core::Result<Genesis> parse_genesis_json(std::string_view text) {
     auto t = core::parse_iso8601(j.at("genesis_time").get<std::string>());
     if (!t) return bad(t.error().message);
     g.genesis_time = *t;
-    g.utc_offset_minutes = j.at("utc_offset_minutes").get<int32_t>();
+    auto offset = integer_of<int32_t>(j.at("utc_offset_minutes"));
+    if (!offset) return bad("utc_offset_minutes must be an integer");
+    g.utc_offset_minutes = *offset;
     if (j.contains("parameters")) {
       const auto& p = j.at("parameters");
-      g.params.block_interval_ms = p.value("block_interval_ms", g.params.block_interval_ms);
-      g.params.max_block_transactions = p.value("max_block_transactions", g.params.max_block_transactions);
-      g.params.max_transaction_lifetime_ms = p.value("max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms);
+      if (!p.is_object()) return bad("parameters must be an object");
+      // A missing parameter keeps its default; a present one must be an integer of its type.
+      auto read = [&p]<class T>(const char* name, T& field) {
+        if (!p.contains(name)) return true;
+        auto v = integer_of<T>(p.at(name));
+        if (v) field = *v;
+        return v.has_value();
+      };
+      if (!read("block_interval_ms", g.params.block_interval_ms) ||
+          !read("max_block_transactions", g.params.max_block_transactions) ||
+          !read("max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms))
+        return bad("parameters must be integers in range");
     }
     auto foundation = core::parse_address(j.at("foundation").get<std::string>());
     if (!foundation) return bad("foundation: " + foundation.error().message);

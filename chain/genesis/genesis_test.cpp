@@ -151,6 +151,24 @@ TEST(GenesisInvalidTest, AddressTimeAndShapeErrorsAreRefused) {
   }
 }
 
+// Found by fuzz/genesis_json_fuzz: the numbers were read with get<int32_t>() and friends, which
+// cast a float or an out-of-range integer without a word (a float beyond the type's range, such
+// as 1e300, is undefined behaviour). A number field must be a JSON integer in its type's range.
+TEST(GenesisInvalidTest, NumbersMustBeIntegersOfTheirType) {
+  expect_refused("offset 480.5", [](Json& j) { j["utc_offset_minutes"] = 480.5; });
+  expect_refused("offset 1e300", [](Json& j) { j["utc_offset_minutes"] = 1e300; });
+  expect_refused("offset 2^32 + 480", [](Json& j) { j["utc_offset_minutes"] = (int64_t{1} << 32) + 480; });
+  expect_refused("interval 1000.5", [](Json& j) { j["parameters"]["block_interval_ms"] = 1000.5; });
+  expect_refused("interval -2^32 + 1000", [](Json& j) { j["parameters"]["block_interval_ms"] = -(int64_t{1} << 32) + 1000; });
+  expect_refused("interval 2^32 + 1000", [](Json& j) { j["parameters"]["block_interval_ms"] = (uint64_t{1} << 32) + 1000; });
+  expect_refused("transactions 1e4", [](Json& j) { j["parameters"]["max_block_transactions"] = 1e4; });
+  expect_refused("lifetime 3.6e6", [](Json& j) { j["parameters"]["max_transaction_lifetime_ms"] = 3.6e6; });
+  expect_refused("lifetime 2^63", [](Json& j) { j["parameters"]["max_transaction_lifetime_ms"] = uint64_t{1} << 63; });
+  expect_refused("interval as a string", [](Json& j) { j["parameters"]["block_interval_ms"] = "1000"; });
+  expect_refused("offset true", [](Json& j) { j["utc_offset_minutes"] = true; });
+  expect_refused("parameters not an object", [](Json& j) { j["parameters"] = Json::array({1000}); });
+}
+
 TEST(GenesisChainIdTest, ChangesWhenAnyFieldChanges) {
   const Genesis base = default_genesis();
   std::vector<std::pair<const char*, std::function<void(Genesis&)>>> edits = {

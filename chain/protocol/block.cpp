@@ -24,7 +24,14 @@ bool decode_header(core::Reader& r, BlockHeader& h) {
 // Reads the part of a block before its transactions.
 bool decode_prefix(core::Reader& r, Block& b) {
   uint8_t has_qc = 0;
-  if (!decode_header(r, b.header) || !r.fixed(b.signature) || !r.u8(has_qc) || has_qc > 1) return false;
+  if (!decode_header(r, b.header) || !r.fixed(b.signature) || !r.u8(has_qc)) return false;
+  if (has_qc > 1) {
+    // Fail the reader, not only this call: at the end of the input an unfailed reader would
+    // finish() cleanly, and header || signature || 0x02 would be a second encoding of a block
+    // without certificate or transactions (found by fuzz/block_fuzz).
+    r.fail("has_qc " + std::to_string(has_qc) + " is neither 0 nor 1");
+    return false;
+  }
   if (has_qc) {
     finality::QuorumCertificate qc;
     if (!qc.read(r)) return false;

@@ -235,6 +235,24 @@ TEST(BlockEncodingTest, ClaimedTransactionCountBeyondTheInputIsRefused) {
   }
 }
 
+// Found by fuzz/block_fuzz (docs/fuzzing.md, corpus fuzz/corpus/block/regression-has-qc-flag-2):
+// a has_qc byte other than 0 or 1 as the last byte of the input stopped the decoder without
+// marking the reader failed, so header || signature || 0x02 decoded as a block with no
+// certificate and no transactions: a second encoding of that block.
+TEST(BlockEncodingTest, HasQcFlagOtherThanZeroOrOneIsRefused) {
+  Block b;
+  b.sign(kChain, dev_key("producer"));
+  Bytes bytes = b.encode();  // header || signature || has_qc 0 || count 0
+  bytes.resize(bytes.size() - 4);
+  for (uint8_t flag : {uint8_t{2}, uint8_t{0xf4}, uint8_t{0xff}}) {
+    bytes.back() = flag;
+    auto r = Block::decode(bytes);
+    ASSERT_FALSE(r) << int(flag);
+    EXPECT_EQ(r.error().name, "block.malformed");
+    EXPECT_FALSE(Block::transaction_in(bytes, 0));
+  }
+}
+
 // --- Refusals ---
 
 TEST(TransactionEncodingTest, EveryTruncationAndAnyTrailingByteIsRejected) {

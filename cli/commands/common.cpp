@@ -13,6 +13,7 @@
 
 #include "chain/protocol/transaction.h"
 #include "cli/http_client.h"
+#include "cli/kdf_policy.h"
 #include "core/address.h"
 
 namespace lingji::cli {
@@ -22,13 +23,16 @@ void die(const std::string& message, int code) {
   std::exit(code);
 }
 
-std::string read_password(const Settings& s, bool confirm) {
-  if (const char* env = std::getenv("LINGJI_PASSWORD")) return env;
+core::SecretString read_password(const Settings& s, bool confirm) {
+  // The environment's copy cannot be wiped (getenv's string must not be written); ours is.
+  if (const char* env = std::getenv("LINGJI_PASSWORD")) return core::SecretString(env);
   if (!s.password_file.empty()) {
     std::ifstream in(s.password_file);
     std::string line;
     if (!in || !std::getline(in, line)) die("cannot read the password file " + s.password_file);
-    return line;
+    core::SecretString pw(line);
+    core::wipe_string(line);
+    return pw;
   }
   if (!isatty(STDIN_FILENO)) die("no password: set LINGJI_PASSWORD or use --password-file");
   auto prompt = [](const char* text) {
@@ -38,26 +42,43 @@ std::string read_password(const Settings& s, bool confirm) {
     termios quiet = old;
     quiet.c_lflag &= ~ECHO;
     tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-    std::string pw;
-    std::getline(std::cin, pw);
+    // Read into the secret's own buffer, a character at a time: no std::string copy to wipe.
+    core::SecretString pw;
+    bool fits = true;
+    for (int c = std::cin.get(); c != EOF && c != '\n'; c = std::cin.get()) fits = fits && pw.push_back(static_cast<char>(c));
     tcsetattr(STDIN_FILENO, TCSANOW, &old);
     std::cerr << "\n";
+    if (!fits) die("the password is longer than " + std::to_string(core::SecretString::kReserve) + " bytes");
     return pw;
   };
-  std::string pw = prompt("Password: ");
-  if (confirm && prompt("Repeat password: ") != pw) die("the passwords differ");
+  core::SecretString pw = prompt("Password: ");
+  if (confirm && !(prompt("Repeat password: ") == pw)) die("the passwords differ");
   return pw;
 }
 
-Keystore keystore(const Settings& s) {
-  std::string dir = s.wallet_dir;
-  if (dir.empty()) {
-    const char* home = std::getenv("HOME");
-    dir = std::string(home ? home : ".") + "/.lingji/wallet";
+namespace {
+
+std::string wallet_dir(const Settings& s) {
+  if (!s.wallet_dir.empty()) return s.wallet_dir;
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : ".") + "/.lingji/wallet";
+}
+
+}  // namespace
+
+Keystore keystore(const Settings& s) { return Keystore(wallet_dir(s)); }
+
+Keystore keystore_for_new_key(const Settings& s) {
+  const bool insecure = std::getenv(kInsecureFastKdfVariable) != nullptr;
+  std::optional<std::string> foundation;
+  if (insecure) {  // only then does a new key need to know the chain
+    auto out = http_request(s.node, "GET", "/v1/info");
+    auto j = out.ok && out.result.status == 200 ? Json::parse(out.result.body, nullptr, false) : Json();
+    if (j.is_object() && j.contains("foundation") && j["foundation"].is_string()) foundation = j["foundation"].get<std::string>();
   }
-  // Tests may lower the Argon2id cost; never a default.
-  if (std::getenv("LINGJI_INSECURE_FAST_KDF")) return Keystore(dir, KdfLimits::minimum());
-  return Keystore(dir);
+  auto limits = new_key_kdf_limits(insecure, foundation, std::cerr);
+  if (!limits) die(limits.error().name + " (" + std::to_string(limits.error().code) + "): " + limits.error().message);
+  return Keystore(wallet_dir(s), *limits);
 }
 
 Json call(const Settings& s, const std::string& method, const std::string& target, const std::string& body) {
@@ -132,7 +153,7 @@ std::string submit(const Settings& s, const std::string& from, std::vector<chain
   body.sender = info->public_key;
   body.sequence = account["next_sequence"].get<uint64_t>();
   body.operations = std::move(ops);
-  auto key = ks.unlock(from, read_password(s, false));
+  auto key = ks.unlock(from, read_password(s, false).view());
   if (!key) die(key.error().message);
   auto tx = chain::SignedTransaction::sign(std::move(body), *key);
   Json answer = call(s, "POST", "/v1/transactions", Json{{"transaction", core::to_hex(tx.bytes())}}.dump());

@@ -16,6 +16,7 @@
 #include "chain/protocol/operations.h"
 #include "cli/keystore.h"
 #include "core/keys.h"
+#include "core/secret.h"
 
 namespace lingji::cli {
 
@@ -32,10 +33,15 @@ struct Settings {
 [[noreturn]] void die(const std::string& message, int code = 1);
 
 // From $LINGJI_PASSWORD, else --password-file, else a prompt on the terminal (twice if confirm).
-std::string read_password(const Settings& s, bool confirm);
+// Wiped when it goes out of scope (core/secret.h).
+core::SecretString read_password(const Settings& s, bool confirm);
 
-// The keystore in --wallet (default ~/.lingji/wallet). Does no I/O.
+// The keystore in --wallet (default ~/.lingji/wallet), to read and unlock keys. Does no I/O.
 Keystore keystore(const Settings& s);
+// The same keystore, to create or import a key: its Argon2id cost follows cli/kdf_policy.h.
+// With $LINGJI_INSECURE_FAST_KDF it warns on stderr, asks the node which chain it runs, and dies
+// with wallet.insecure_kdf_refused unless that is a development chain.
+Keystore keystore_for_new_key(const Settings& s);
 
 // Calls the node; dies with the node's own error message (exit 2) on an error answer.
 Json call(const Settings& s, const std::string& method, const std::string& target, const std::string& body = "");
