@@ -18,7 +18,7 @@ namespace lingji::chain {
 namespace {
 
 // A number member that is a JSON integer within T's range; nullopt otherwise. nlohmann's get<T>()
-// casts a float, a boolean or an out-of-range integer without a word, and a float beyond T's
+// casts a fraction, a boolean or an out-of-range integer without a word, and a fraction beyond T's
 // range is undefined behaviour (found by fuzz/genesis_json_fuzz).
 template <class T>
 std::optional<T> integer_of(const nlohmann::json& v) {

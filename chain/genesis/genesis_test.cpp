@@ -152,8 +152,9 @@ TEST(GenesisInvalidTest, AddressTimeAndShapeErrorsAreRefused) {
 }
 
 // Found by fuzz/genesis_json_fuzz: the numbers were read with get<int32_t>() and friends, which
-// cast a float or an out-of-range integer without a word (a float beyond the type's range, such
-// as 1e300, is undefined behaviour). A number field must be a JSON integer in its type's range.
+// cast a fractional number or an out-of-range integer without a word (a fraction beyond the
+// type's range, such as 1e300, is undefined behaviour). A number field must be a JSON integer in
+// its type's range.
 TEST(GenesisInvalidTest, NumbersMustBeIntegersOfTheirType) {
   expect_refused("offset 480.5", [](Json& j) { j["utc_offset_minutes"] = 480.5; });
   expect_refused("offset 1e300", [](Json& j) { j["utc_offset_minutes"] = 1e300; });
