@@ -114,6 +114,7 @@ core::Result<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
+  options.max_open_files = kMaxOpenTableFiles;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kCfNames) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
   // A block's transaction ids are inserted in id order, each search starting from the previous

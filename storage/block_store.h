@@ -44,6 +44,10 @@ std::optional<chain::ChangeSet> decode_change_set(core::ByteView bytes);
 
 class BlockStore {
  public:
+  // RocksDB keeps at most this many table files open (it would keep every one by default): the
+  // node budgets its descriptors with it (node/fd_budget.h).
+  static constexpr int kMaxOpenTableFiles = 256;
+
   static core::Result<std::unique_ptr<BlockStore>> open(const std::filesystem::path& dir, bool sync_writes);
   ~BlockStore();
 
