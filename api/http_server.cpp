@@ -57,6 +57,8 @@ constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 constexpr std::chrono::seconds kLingerTime{5};
 // An accept error such as EMFILE repeats at once; retrying after a pause avoids a busy loop.
 constexpr std::chrono::milliseconds kAcceptRetry{100};
+// Connections taken from the backlog per accept completion (see Impl::on_accept).
+constexpr int kAcceptBatch = 64;
 
 std::string json_escape(std::string_view s) {
   std::string out;
@@ -107,7 +109,13 @@ struct Config {
 // The open sessions, in total and per IP address (see the top of this file). Thread-safe.
 class Limits : public std::enable_shared_from_this<Limits> {
  public:
-  Limits(size_t max_total, size_t max_per_ip) : max_total_(max_total), max_per_ip_(max_per_ip) {}
+  Limits(size_t max_total, size_t max_per_ip)
+      : max_total_(max_total),
+        max_per_ip_(max_per_ip),
+        total_full_(refusal("the server already holds its maximum of " + std::to_string(max_total) +
+                            " connections; retry later")),
+        ip_full_(refusal("this address already holds its maximum of " + std::to_string(max_per_ip) +
+                         " connections")) {}
 
   // A place held by one connection; gives it back when destroyed.
   class Slot {
@@ -124,16 +132,20 @@ class Limits : public std::enable_shared_from_this<Limits> {
     std::string ip_;
   };
 
-  // A slot for a new connection from ip, or nullopt with the reason in *why.
-  std::optional<Slot> admit(const std::string& ip, std::string* why) {
+  // A slot for a new connection, or nullopt with the bytes of the 503 to send in *refusal.
+  // The total is checked first, without the address: refusing a flood costs no formatting.
+  std::optional<Slot> admit(const tcp::socket& socket, const std::string** refusal) {
     std::lock_guard lock(mu_);
     if (total_ >= max_total_) {
-      *why = "the server already holds its maximum of " + std::to_string(max_total_) + " connections; retry later";
+      *refusal = &total_full_;
       return std::nullopt;
     }
+    beast::error_code ec;
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
+    const std::string ip = ec ? std::string() : peer.address().to_string();
     auto it = per_ip_.try_emplace(ip, 0).first;
     if (it->second >= max_per_ip_) {
-      *why = "this address already holds its maximum of " + std::to_string(max_per_ip_) + " connections";
+      *refusal = &ip_full_;
       return std::nullopt;
     }
     ++it->second;
@@ -149,7 +161,16 @@ class Limits : public std::enable_shared_from_this<Limits> {
     if (--it->second == 0) per_ip_.erase(it);  // the map holds only addresses with connections
   }
 
+  // The whole HTTP response of a refusal: 503 api.too_many_connections, Connection: close.
+  static std::string refusal(const std::string& why) {
+    const std::string body = error_json("api.too_many_connections", why);
+    return "HTTP/1.1 503 Service Unavailable\r\nServer: lingjid\r\nContent-Type: application/json\r\n"
+           "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+
   const size_t max_total_, max_per_ip_;
+  const std::string total_full_, ip_full_;
   std::mutex mu_;
   size_t total_ = 0;
   std::unordered_map<std::string, size_t> per_ip_;  // at most max_total_ entries
@@ -330,15 +351,11 @@ class Session : public std::enable_shared_from_this<Session> {
 // The request the client may already have sent is read (and dropped) first, because closing a
 // socket with unread input sends RST, which can destroy the answer before the client reads it.
 // Best effort: a client that sends its request later may see a reset instead.
-void refuse_now(tcp::socket& socket, const std::string& why) {
+void refuse_now(tcp::socket& socket, const std::string& response) {
   beast::error_code ec;
   socket.non_blocking(true, ec);
-  std::array<char, 4096> scratch{};
+  std::array<char, 4096> scratch;
   for (int i = 0; i < 4 && !ec; ++i) socket.read_some(net::buffer(scratch), ec);
-  const std::string body = error_json("api.too_many_connections", why);
-  const std::string response = "HTTP/1.1 503 Service Unavailable\r\nServer: lingjid\r\nContent-Type: application/json\r\n"
-                               "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
-                               std::to_string(body.size()) + "\r\n\r\n" + body;
   socket.write_some(net::buffer(response), ec);  // fits the empty send buffer of a new socket
   socket.shutdown(tcp::socket::shutdown_send, ec);
   socket.close(ec);
@@ -377,13 +394,24 @@ struct HttpServer::Impl {
       });
       return;
     }
-    beast::error_code ep_ec;
-    const tcp::endpoint peer = socket.remote_endpoint(ep_ec);
-    std::string why;
-    std::optional<Limits::Slot> slot = limits->admit(ep_ec ? std::string() : peer.address().to_string(), &why);
-    if (slot) std::make_shared<Session>(std::move(socket), config, std::move(*slot))->run();
-    else refuse_now(socket, why);
+    take(std::move(socket));
+    // Whatever else is queued is taken at once, without a round trip through the reactor per
+    // connection: a flood in the backlog is refused at the speed of accept(2), so an honest
+    // client behind it waits milliseconds (the acceptor is non-blocking: this never waits).
+    for (int i = 0; i < kAcceptBatch; ++i) {
+      beast::error_code next_ec;
+      tcp::socket next = acceptor->accept(net::make_strand(*ioc), next_ec);
+      if (next_ec) break;
+      take(std::move(next));
+    }
     accept();
+  }
+
+  void take(tcp::socket socket) {
+    const std::string* refusal = nullptr;
+    std::optional<Limits::Slot> slot = limits->admit(socket, &refusal);
+    if (slot) std::make_shared<Session>(std::move(socket), config, std::move(*slot))->run();
+    else refuse_now(socket, *refusal);
   }
 
   void run_thread() {
@@ -442,6 +470,8 @@ core::Status HttpServer::start() {
   if (ec) return fail("bind");
   s.acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) return fail("listen on");
+  s.acceptor->non_blocking(true, ec);  // for the batch of synchronous accepts in on_accept
+  if (ec) return fail("set non-blocking mode on");
   const tcp::endpoint bound = s.acceptor->local_endpoint(ec);
   if (ec) return fail("read the bound port of");
   s.port = bound.port();
