@@ -27,8 +27,9 @@ inline constexpr core::ErrorDef kApiErrors[] = {
     {4014, "api.invalid_query", core::ErrorClass::kInvalid},
     {4015, "api.not_final", core::ErrorClass::kConflict},
     {4016, "api.listen_failed", core::ErrorClass::kInternal},    // HttpServer::start, never sent
-    {4017, "api.already_started", core::ErrorClass::kInternal},
-    {4018, "api.body_too_complex", core::ErrorClass::kInvalid},  // HttpServer::start twice: a bug
+    {4017, "api.already_started", core::ErrorClass::kInternal},  // HttpServer::start twice: a bug
+    {4018, "api.body_too_complex", core::ErrorClass::kInvalid},
+    {4019, "api.too_many_connections", core::ErrorClass::kUnavailable},  // sent as 503 at accept
 };
 static_assert(core::check_table(kApiErrors, "api"));
 

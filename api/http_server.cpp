@@ -6,6 +6,13 @@
 // until the peer closes, asks for Connection: close, errs, or times out. All of a Session's
 // completion handlers run on its strand, so a Session needs no locks.
 //
+// Connection caps: Limits counts the sessions, in total and per IP address, and hands each a
+// Slot that gives its place back when the Session is destroyed. A connection over a cap is
+// answered and closed inside the accept handler (refuse_now), so it holds its descriptor for a
+// few system calls: the server holds at most max_connections sockets plus the one being refused,
+// whatever clients do (issue 14, item 9: unbounded connections took every descriptor, and the
+// safety store then failed to persist votes).
+//
 // Lifetime: sessions keep themselves alive through the shared_ptr captured in their pending
 // handlers. stop() stops and joins the threads, then destroys the io_context, which destroys the
 // pending handlers and with them every Session and socket.
@@ -21,6 +28,7 @@
 #include <optional>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -49,6 +57,8 @@ constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 constexpr std::chrono::seconds kLingerTime{5};
 // An accept error such as EMFILE repeats at once; retrying after a pause avoids a busy loop.
 constexpr std::chrono::milliseconds kAcceptRetry{100};
+// Connections taken from the backlog per accept completion (see Impl::on_accept).
+constexpr int kAcceptBatch = 64;
 
 std::string json_escape(std::string_view s) {
   std::string out;
@@ -96,10 +106,80 @@ struct Config {
   HttpHandler handler;
 };
 
+// The open sessions, in total and per IP address (see the top of this file). Thread-safe.
+class Limits : public std::enable_shared_from_this<Limits> {
+ public:
+  Limits(size_t max_total, size_t max_per_ip)
+      : max_total_(max_total),
+        max_per_ip_(max_per_ip),
+        total_full_(refusal("the server already holds its maximum of " + std::to_string(max_total) +
+                            " connections; retry later")),
+        ip_full_(refusal("this address already holds its maximum of " + std::to_string(max_per_ip) +
+                         " connections")) {}
+
+  // A place held by one connection; gives it back when destroyed.
+  class Slot {
+   public:
+    Slot(std::shared_ptr<Limits> limits, std::string ip) : limits_(std::move(limits)), ip_(std::move(ip)) {}
+    Slot(Slot&&) = default;
+    Slot& operator=(Slot&&) = delete;
+    ~Slot() {
+      if (limits_) limits_->release(ip_);
+    }
+
+   private:
+    std::shared_ptr<Limits> limits_;
+    std::string ip_;
+  };
+
+  // A slot for a new connection, or nullopt with the bytes of the 503 to send in *refusal.
+  // The total is checked first, without the address: refusing a flood costs no formatting.
+  std::optional<Slot> admit(const tcp::socket& socket, const std::string** refusal) {
+    std::lock_guard lock(mu_);
+    if (total_ >= max_total_) {
+      *refusal = &total_full_;
+      return std::nullopt;
+    }
+    beast::error_code ec;
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
+    const std::string ip = ec ? std::string() : peer.address().to_string();
+    auto it = per_ip_.try_emplace(ip, 0).first;
+    if (it->second >= max_per_ip_) {
+      *refusal = &ip_full_;
+      return std::nullopt;
+    }
+    ++it->second;
+    ++total_;
+    return Slot(shared_from_this(), ip);
+  }
+
+ private:
+  void release(const std::string& ip) {
+    std::lock_guard lock(mu_);
+    --total_;
+    auto it = per_ip_.find(ip);
+    if (--it->second == 0) per_ip_.erase(it);  // the map holds only addresses with connections
+  }
+
+  // The whole HTTP response of a refusal: 503 api.too_many_connections, Connection: close.
+  static std::string refusal(const std::string& why) {
+    const std::string body = error_json("api.too_many_connections", why);
+    return "HTTP/1.1 503 Service Unavailable\r\nServer: lingjid\r\nContent-Type: application/json\r\n"
+           "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+
+  const size_t max_total_, max_per_ip_;
+  const std::string total_full_, ip_full_;
+  std::mutex mu_;
+  size_t total_ = 0;
+  std::unordered_map<std::string, size_t> per_ip_;  // at most max_total_ entries
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, std::shared_ptr<const Config> config)
-      : stream_(std::move(socket)), config_(std::move(config)) {
+  Session(tcp::socket&& socket, std::shared_ptr<const Config> config, Limits::Slot slot)
+      : slot_(std::move(slot)), stream_(std::move(socket)), config_(std::move(config)) {
     beast::error_code ec;
     const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint_string(peer);
@@ -255,6 +335,8 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
+  // Declared first so that it is destroyed last: the place is given back after the socket closes.
+  Limits::Slot slot_;
   beast::tcp_stream stream_;
   std::shared_ptr<const Config> config_;
   std::string remote_;
@@ -264,10 +346,26 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 4096> drain_buf_{};
 };
 
+// Answers a connection over a cap with 503 api.too_many_connections and closes it, without
+// waiting for anything: a flood of connections must not hold descriptors while being refused.
+// The request the client may already have sent is read (and dropped) first, because closing a
+// socket with unread input sends RST, which can destroy the answer before the client reads it.
+// Best effort: a client that sends its request later may see a reset instead.
+void refuse_now(tcp::socket& socket, const std::string& response) {
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  std::array<char, 4096> scratch;
+  for (int i = 0; i < 4 && !ec; ++i) socket.read_some(net::buffer(scratch), ec);
+  socket.write_some(net::buffer(response), ec);  // fits the empty send buffer of a new socket
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
   std::shared_ptr<const Config> config;
+  std::shared_ptr<Limits> limits;
   int thread_count = 1;
   // Destroyed by stop() in reverse order of construction: the acceptor and timer need the
   // io_context, and destroying the io_context destroys every remaining Session.
@@ -296,8 +394,24 @@ struct HttpServer::Impl {
       });
       return;
     }
-    std::make_shared<Session>(std::move(socket), config)->run();
+    take(std::move(socket));
+    // Whatever else is queued is taken at once, without a round trip through the reactor per
+    // connection: a flood in the backlog is refused at the speed of accept(2), so an honest
+    // client behind it waits milliseconds (the acceptor is non-blocking: this never waits).
+    for (int i = 0; i < kAcceptBatch; ++i) {
+      beast::error_code next_ec;
+      tcp::socket next = acceptor->accept(net::make_strand(*ioc), next_ec);
+      if (next_ec) break;
+      take(std::move(next));
+    }
     accept();
+  }
+
+  void take(tcp::socket socket) {
+    const std::string* refusal = nullptr;
+    std::optional<Limits::Slot> slot = limits->admit(socket, &refusal);
+    if (slot) std::make_shared<Session>(std::move(socket), config, std::move(*slot))->run();
+    else refuse_now(socket, *refusal);
   }
 
   void run_thread() {
@@ -316,6 +430,8 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
     : impl_(std::make_unique<Impl>()) {
   impl_->thread_count = std::max(1, options.threads);
+  impl_->limits = std::make_shared<Limits>(std::max<size_t>(1, options.max_connections),
+                                           std::max<size_t>(1, options.max_connections_per_ip));
   impl_->config = std::make_shared<const Config>(Config{std::move(options), std::move(handler)});
   impl_->ioc = std::make_unique<net::io_context>(impl_->thread_count);
   impl_->acceptor = std::make_unique<tcp::acceptor>(*impl_->ioc);
@@ -354,6 +470,8 @@ core::Status HttpServer::start() {
   if (ec) return fail("bind");
   s.acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) return fail("listen on");
+  s.acceptor->non_blocking(true, ec);  // for the batch of synchronous accepts in on_accept
+  if (ec) return fail("set non-blocking mode on");
   const tcp::endpoint bound = s.acceptor->local_endpoint(ec);
   if (ec) return fail("read the bound port of");
   s.port = bound.port();

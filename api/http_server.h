@@ -22,6 +22,15 @@
 //       500 api.internal_error the handler threw, or returned a status outside 200..599 or a
 //                                content_type with control characters (response splitting)
 //     (the connection stays open after a 500 if the client asked for keep-alive).
+//   - Connection caps: at most max_connections open at once, and max_connections_per_ip of them
+//     from one IP address. A connection over a cap is answered at once, in the accept handler,
+//     with 503 api.too_many_connections (JSON as above, Retry-After: 1) and closed: the server
+//     never holds more than max_connections sockets (plus the one being refused), so a caller
+//     can size max_connections to leave the rest of the process the descriptors it needs
+//     (lingjid does, from its limit). The request a refused client sent first is read and
+//     dropped; one that sends it only later may see a reset instead of the 503.
+//   - Slow clients (slowloris): idle_timeout bounds the whole of one request, however slowly its
+//     bytes come, not the gap between two bytes.
 //
 // Threading: the io_context runs on options.threads threads, and the handler may be called
 // concurrently from all of them (never twice at once for one connection). A slow handler holds a
@@ -61,6 +70,8 @@ struct HttpServerOptions {
   int threads = 2;                    // values below 1 are treated as 1
   size_t max_body_bytes = 1 << 20;
   std::chrono::seconds idle_timeout{30};  // Requires: > 0 (also bounds a slow request or reply)
+  size_t max_connections = 512;           // open at once; values below 1 are treated as 1
+  size_t max_connections_per_ip = 32;     // of them from one IP address; below 1 is 1
   // Called (possibly concurrently) with the what() of an exception thrown by the handler. The
   // client only ever sees a generic message, so that internals do not leak. May be empty.
   std::function<void(const std::string&)> on_handler_error;

@@ -34,8 +34,9 @@ Json proposal_json(const chain::Chain& chain, const chain::Proposal& p);
 Json proposals_json(const chain::Chain& chain, uint64_t before, size_t limit);
 // The finality proof of the block at `height` (chain/finality/finality_proof.h) with the producer
 // set(s) whose certificate it carries, or nullopt if the block is not final (or the certificate
-// that proves it is not in a stored block yet).
-std::optional<Json> finality_proof_json(const chain::Chain& chain, const storage::BlockStore& store, uint64_t height);
+// that proves it is not in a stored block yet). Holds the node's lock only to read memory: the
+// headers are read from node.blocks() and the certificate verified outside it (issue 14, item 11).
+std::optional<Json> finality_proof_json(const consensus::Controller& node, uint64_t height);
 class EventIndex;
 // The events the index holds from height `from` on, skipping the first `skip` events of that
 // block (GET /v1/events): at most max_blocks blocks and max_events events (a block is cut

@@ -77,16 +77,8 @@ std::vector<size_t> Admission::unverified(const std::vector<chain::SignedTransac
   return positions;
 }
 
-TxStatus Admission::status(const core::Hash256& id) const {
+TxStatus Admission::uncommitted_status(const core::Hash256& id) const {
   TxStatus out;
-  if (auto loc = store_.find_transaction(id)) {
-    if (auto tx = store_.transaction_at(*loc)) {
-      out.state = TxState::kCommitted;
-      out.location = loc;
-      out.tx = std::move(tx);
-      return out;
-    }
-  }
   if (const auto* tx = mempool_.find(id)) {
     out.state = TxState::kPending;
     out.tx = *tx;

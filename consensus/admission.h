@@ -67,7 +67,9 @@ class Admission {
   // Up to max mempool transactions, oldest first.
   std::vector<chain::SignedTransaction> oldest(size_t max) const { return mempool_.oldest(max); }
   size_t size() const { return mempool_.size(); }
-  TxStatus status(const core::Hash256& id) const;
+  // kPending or kRejected from memory, else kUnknown: the caller looks in the store (a stored
+  // block) itself, outside the node's lock (Controller::transaction_status).
+  TxStatus uncommitted_status(const core::Hash256& id) const;
   // The sequence the account's next transaction must carry, counting its pending ones.
   uint64_t next_sequence(const core::PublicKey& account) const;
   const chain::StateOverlay& pending() const { return *pending_; }

@@ -107,7 +107,7 @@ TEST_F(PartsTest, AdmissionKeepsThePendingStateAndRecordsWhatItDrops) {
   auto id = admission->admit(tx, kT0 + 500);
   ASSERT_TRUE(id) << id.error().message;
   EXPECT_EQ(admission->size(), 1u);
-  EXPECT_EQ(admission->status(*id).state, TxState::kPending);
+  EXPECT_EQ(admission->uncommitted_status(*id).state, TxState::kPending);
   EXPECT_EQ(admission->next_sequence(dev.public_key()), 1u);
   auto known = admission->check_unknown(tx.id());
   ASSERT_FALSE(known);
@@ -125,7 +125,7 @@ TEST_F(PartsTest, AdmissionKeepsThePendingStateAndRecordsWhatItDrops) {
 
   admission->rebuild_pending(kT0 + 10'000);
   EXPECT_EQ(admission->size(), 0u);
-  const auto status = admission->status(*id);
+  const auto status = admission->uncommitted_status(*id);
   EXPECT_EQ(status.state, TxState::kRejected);
   ASSERT_TRUE(status.error);
   EXPECT_EQ(status.error->name, "tx.expired");

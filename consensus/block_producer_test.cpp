@@ -45,7 +45,10 @@ TEST_F(PartsTest, TheProducerMakesAndStoresTheSlotsBlock) {
   EXPECT_EQ(node_chain->head_id(), block->header.id());
   EXPECT_EQ(head_changes(), 1u);
   EXPECT_EQ(admission->size(), 0u);
-  EXPECT_EQ(admission->status(tx.id()).state, TxState::kCommitted);
+  // Committed: out of the mempool, in the store (Controller::transaction_status joins the two).
+  EXPECT_EQ(admission->uncommitted_status(tx.id()).state, TxState::kUnknown);
+  ASSERT_TRUE(store->find_transaction(tx.id()));
+  EXPECT_EQ(store->find_transaction(tx.id())->height, 1u);
   auto again = producer->produce(kT0 + 1500);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().name, "block.bad_slot");

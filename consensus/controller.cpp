@@ -11,6 +11,7 @@ using chain::chain_error;
 core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions options) {
   auto store = storage::BlockStore::open(options.data_dir, options.sync_writes);
   if (!store) return store.error();
+  if (options.block_read_hook) (*store)->set_read_hook(std::move(options.block_read_hook));
   std::unique_ptr<Controller> node(new Controller());
   node->store_ = std::move(*store);
   auto& s = *node->store_;
@@ -72,8 +73,25 @@ void Controller::set_tx_listener(std::function<void(core::ByteView)> listener) {
 }
 
 TxStatus Controller::transaction_status(const core::Hash256& id) const {
-  std::lock_guard lock(mu_);
-  return parts_->admission->status(id);
+  // Memory under the lock, then the store outside it: a committed transaction is read from its
+  // block on disk, which a stranger must not make production wait for (issue 14, item 11).
+  // Asking the mempool first misses nothing: a transaction leaves it in the same locked step
+  // that stores its block, so one not pending then is in the store now if it was committed.
+  TxStatus out;
+  {
+    std::lock_guard lock(mu_);
+    out = parts_->admission->uncommitted_status(id);
+  }
+  if (out.state == TxState::kPending) return out;
+  if (auto loc = store_->find_transaction(id)) {
+    if (auto tx = store_->transaction_at(*loc)) {
+      out.state = TxState::kCommitted;
+      out.location = loc;
+      out.tx = std::move(tx);
+      out.error.reset();
+    }
+  }
+  return out;
 }
 
 uint64_t Controller::next_sequence(const core::PublicKey& account) const {

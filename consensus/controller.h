@@ -51,6 +51,8 @@ struct ControllerOptions {
   std::vector<core::PrivateKey> producer_keys;
   bool sync_writes = true;
   size_t mempool_capacity = 50'000;  // five full blocks: bounds the per-block re-check
+  // Test instrumentation: runs before each read of the block files (storage::BlockStore::set_read_hook).
+  std::function<void()> block_read_hook;
 };
 
 class Controller {
@@ -108,6 +110,7 @@ class Controller {
   // Receives each transaction admitted by submit() (its bytes), outside the node's lock.
   void set_tx_listener(std::function<void(core::ByteView)> listener);
 
+  // Reads a committed transaction's block outside the node's lock.
   TxStatus transaction_status(const core::Hash256& id) const;
   // This node's producer keys (fixed at open, so no lock is needed).
   bool is_producer() const { return !parts_->keys->empty(); }
@@ -125,7 +128,12 @@ class Controller {
   // The sequence the account's next transaction must carry, counting its pending ones.
   uint64_t next_sequence(const core::PublicKey& account) const;
 
-  // Runs f(chain, store) under the node's lock, for consistent reads.
+  // The stored blocks, for reads that take no lock (block_at, header_at, height_of,
+  // find_transaction, transaction_at: see storage/block_store.h). The API reads blocks here, so a
+  // flood of block reads never holds the lock production and votes need (issue 14, item 11).
+  const storage::BlockStore& blocks() const { return *store_; }
+  // Runs f(chain, store) under the node's lock, for consistent reads. Only for reads of memory:
+  // read blocks through blocks(), outside the lock.
   template <class F>
   auto read(F&& f) const {
     std::lock_guard lock(mu_);

@@ -25,6 +25,9 @@ struct ProducerKey {
   core::PublicKey public_key;
   std::optional<chain::finality::SafetyState> safety;  // empty: this key does not vote
   std::string voting_disabled;                         // why, when it does not
+  // A persist failed with an I/O error (out of descriptors, say): the key votes again once its
+  // state is read back from its file (vote_collector.cpp).
+  bool reload_pending = false;
 };
 
 class ProducerKeys {

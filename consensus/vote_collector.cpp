@@ -1,5 +1,7 @@
 #include "consensus/vote_collector.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "chain/producers/schedule.h"
@@ -8,6 +10,32 @@
 #include "consensus/safety_store.h"
 
 namespace lingji::consensus {
+namespace {
+
+// After a failed persist: reads the key's state back from its file (see vote_collector.h).
+void reload_safety(ProducerKey& k, const std::filesystem::path& dir) {
+  LoadedSafety loaded = SafetyStore::load(dir, k.public_key);
+  switch (loaded.status) {
+    case SafetyLoad::kOk:
+      k.safety = std::move(loaded.state);
+      k.reload_pending = false;
+      k.voting_disabled.clear();
+      spdlog::info("key {}: safety file read back after a failed write; voting again", k.public_key.hex());
+      return;
+    case SafetyLoad::kUnreadable:  // still failing: tried again at the next vote
+      k.voting_disabled = "cannot read back the vote state (retried at each block): " + loaded.reason;
+      return;
+    case SafetyLoad::kMissing:
+    case SafetyLoad::kDamaged:
+      k.reload_pending = false;
+      k.voting_disabled = "the safety file is missing or damaged after a failed write (" + loaded.reason +
+                          "); this key never votes again: register a new signing key";
+      spdlog::error("key {}: {}", k.public_key.hex(), k.voting_disabled);
+      return;
+  }
+}
+
+}  // namespace
 
 core::Result<VoteCollector::Screened> VoteCollector::screen(const chain::finality::SignedVote& vote) {
   const uint64_t slot = vote.vote.slot;
@@ -127,6 +155,7 @@ std::vector<chain::finality::SignedVote> VoteCollector::vote_on_head() {
   const chain::finality::BlockRef ref{h.slot, h.height, chain_.head_id(), h.previous, h.justify.slot,
                                       h.justify.block_id};
   for (auto& k : keys_.all()) {
+    if (k.reload_pending) reload_safety(k, keys_.safety_dir());
     if (!k.safety) continue;
     if (std::find(voters.set.begin(), voters.set.end(), k.public_key) == voters.set.end() &&
         (!voters.next || std::find(voters.next->begin(), voters.next->end(), k.public_key) == voters.next->end()))
@@ -138,8 +167,11 @@ std::vector<chain::finality::SignedVote> VoteCollector::vote_on_head() {
     auto vote = SafetyStore::prepare_vote(keys_.safety_dir(), chain_.chain_id(), k.key, *k.safety, ref, extends_lock);
     if (!vote) {
       if (vote.error().name == "finality.safety_io_error") {
-        k.voting_disabled = "cannot persist the vote state: " + vote.error().message;
+        k.voting_disabled = "cannot persist the vote state (retried at the next block): " + vote.error().message;
         k.safety.reset();
+        k.reload_pending = true;
+        spdlog::warn("key {}: no vote on block {}: {}; retried at the next block", k.public_key.hex(), h.height,
+                     vote.error().message);
       }
       continue;
     }

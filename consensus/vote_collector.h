@@ -16,7 +16,10 @@
 // Order (CONSENSUS.md I2, do not change): vote_on_head() has each vote made durable in its key's
 // safety file (SafetyStore::prepare_vote) before the vote is counted or returned; the caller
 // sends the returned votes only after that, outside the lock. A key whose vote state cannot be
-// persisted stops voting (ProducerKey::voting_disabled says why).
+// persisted for an I/O error (EMFILE, ENOSPC, EIO: often transient) is logged and skips votes
+// until its state reads back from its file, tried again at each vote; the file may already hold
+// the vote that failed, so the state in memory is not trusted. A key whose file then reads as
+// missing or damaged never votes again (ProducerKey::voting_disabled says why).
 #pragma once
 
 #include <functional>

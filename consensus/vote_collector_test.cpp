@@ -1,6 +1,8 @@
 // vote_collector_test.cpp: votes and certificates, through the Controller (two nodes reach
 // two-chain finality) and through VoteCollector alone.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include "consensus/controller_test_util.h"
 #include "consensus/safety_store.h"
@@ -107,6 +109,42 @@ TEST_F(PartsTest, AnEarlyVoteCountsWhenItsBlockArrives) {
   ASSERT_TRUE(accepted) << accepted.error().message;
   EXPECT_EQ(*accepted, ForkChoice::Accepted::kApplied);
   EXPECT_TRUE(votes->head_certified()) << "the early vote was counted by after_head_change";
+}
+
+// Issue 14, item 9: out of descriptors (EMFILE), the safety file cannot be written, so the key
+// skips that vote; once descriptors are free again it reads its state back and votes at the
+// next block. It used to stop voting until the process restarted, and finality with it.
+TEST_F(PartsTest, AKeyWhoseVoteCannotBePersistedVotesAgainOnceTheFileIsWritable) {
+  const core::PublicKey key = dev_key("producer").public_key();
+  ASSERT_TRUE(producer->produce(kT0 + 1000));
+  ASSERT_EQ(votes->vote_on_head().size(), 1u);
+  ASSERT_TRUE(producer->produce(kT0 + 2000));
+  {
+    // Take every descriptor under a lowered limit, as a flood of connections did.
+    rlimit saved{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+    rlimit low = saved;
+    low.rlim_cur = 256;
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+    std::vector<int> held;
+    for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) held.push_back(fd);
+    const auto cast = votes->vote_on_head();
+    for (int fd : held) ::close(fd);
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+    EXPECT_TRUE(cast.empty());
+    const auto reasons = keys->disabled_reasons();
+    ASSERT_EQ(reasons.size(), 1u);
+    EXPECT_NE(reasons[0].second.find("retried"), std::string::npos) << reasons[0].second;
+  }
+  ASSERT_TRUE(producer->produce(kT0 + 3000));
+  const auto cast = votes->vote_on_head();
+  ASSERT_EQ(cast.size(), 1u) << "the key votes again";
+  EXPECT_EQ(cast[0].vote.height, 3u);
+  EXPECT_TRUE(keys->disabled_reasons().empty());
+  EXPECT_TRUE(votes->head_certified());
+  const auto loaded = SafetyStore::load(dir / "safety", key);
+  ASSERT_EQ(loaded.status, SafetyLoad::kOk);
+  EXPECT_EQ(loaded.state.last_vote_slot, cast[0].vote.slot);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "chain/genesis/dev_keys.h"
 #include "node/default_genesis.h"
 #include "consensus/controller.h"
+#include "node/fd_budget.h"
 #include "node/network.h"
 
 using namespace lingji;
@@ -139,7 +140,20 @@ int main(int argc, char** argv) {
   app.add_flag("--replay", replay, "re-apply every stored block from genesis, check every state root, and exit");
   app.add_flag("--no-sync", no_sync, "do not fsync each block (survives a killed process; after a power cut the data directory may have to be discarded)");
   app.add_option("--threads", threads, "signature-checking threads for --replay (default: all cores)");
+  size_t http_max_connections = 512, http_max_per_ip = 32;
+  unsigned http_idle_timeout_s = 30;
+  app.add_option("--http-max-connections", http_max_connections,
+                 "API connections open at once; fewer if the descriptor limit requires (default 512)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--http-max-connections-per-ip", http_max_per_ip,
+                 "API connections open at once from one IP address (default 32; behind a local proxy, raise it)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--http-idle-timeout", http_idle_timeout_s,
+                 "seconds an API connection may stay idle, or take to send one request (default 30)")
+      ->check(CLI::Range(1u, 3600u));
   CLI11_PARSE(app, argc, argv);
+  // Before any file is opened: the descriptor limit sizes the connection caps below.
+  const uint64_t fd_limit = node::raise_fd_limit();
 
   if (data_dir.empty()) {
     if (!dev) return fail("--data-dir is required (or use --dev)");
@@ -209,6 +223,14 @@ int main(int argc, char** argv) {
     server_options.port = static_cast<uint16_t>(value);
   }
   server_options.on_handler_error = [](const std::string& what) { spdlog::error("API handler: {}", what); };
+  const node::FdBudget budget = node::plan_fd_budget(fd_limit, data_dir, http_max_connections, peers.size(), !listen.empty());
+  if (!budget.error.empty()) return fail(budget.error);
+  server_options.max_connections = budget.http_connections;
+  server_options.max_connections_per_ip = std::min(http_max_per_ip, budget.http_connections);
+  server_options.idle_timeout = std::chrono::seconds(http_idle_timeout_s);
+  spdlog::info("descriptor limit {}: {} API connections ({} per IP), {} for peers, {} kept for storage", fd_limit,
+               server_options.max_connections, server_options.max_connections_per_ip, budget.p2p_sockets,
+               budget.reserve);
   auto events = std::make_shared<api::EventIndex>();
   node.subscribe(events);
   api::Routes routes(node, wall_clock_ms, events.get());

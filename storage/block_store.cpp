@@ -85,6 +85,7 @@ struct BlockStore::Impl {
   rocksdb::WriteOptions write_options;
   uint64_t head = 0;
   uint64_t undo_floor = 0;  // no undo record is kept below this height
+  std::function<void()> read_hook;
 
   ~Impl() {
     for (auto* h : cf) db->DestroyColumnFamilyHandle(h);
@@ -96,6 +97,7 @@ struct BlockStore::Impl {
   }
   // The block at height in the block files: `length` bytes from its start, or all of it.
   std::optional<core::Bytes> block_bytes(uint64_t height, std::optional<uint64_t> length = std::nullopt) const {
+    if (read_hook) read_hook();
     auto v = get(kBlocks, height_key(height));
     if (!v) return std::nullopt;
     auto loc = BlockFileLocation::decode(core::as_bytes(*v));
@@ -114,6 +116,7 @@ core::Result<std::unique_ptr<BlockStore>> BlockStore::open(const std::filesystem
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
+  options.max_open_files = kMaxOpenTableFiles;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kCfNames) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
   // A block's transaction ids are inserted in id order, each search starting from the previous
@@ -252,6 +255,8 @@ core::Status BlockStore::prune_undo(uint64_t final_height) {
   impl_->undo_floor = final_height + 1;
   return core::Ok();
 }
+
+void BlockStore::set_read_hook(std::function<void()> hook) { impl_->read_hook = std::move(hook); }
 
 uint64_t BlockStore::head_height() const { return impl_->head; }
 

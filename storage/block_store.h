@@ -20,6 +20,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,6 +45,10 @@ std::optional<chain::ChangeSet> decode_change_set(core::ByteView bytes);
 
 class BlockStore {
  public:
+  // RocksDB keeps at most this many table files open (it would keep every one by default): the
+  // node budgets its descriptors with it (node/fd_budget.h).
+  static constexpr int kMaxOpenTableFiles = 256;
+
   static core::Result<std::unique_ptr<BlockStore>> open(const std::filesystem::path& dir, bool sync_writes);
   ~BlockStore();
 
@@ -64,8 +69,12 @@ class BlockStore {
   // Forgets the undo sets at heights <= final_height: final blocks are never popped.
   [[nodiscard]] core::Status prune_undo(uint64_t final_height);
 
-  // 0 when no block has been committed.
+  // 0 when no block has been committed. Read it under the writer's lock.
   uint64_t head_height() const;
+  // The reads of stored blocks below (block_at to header_at) are safe beside commit_block and
+  // pop_head on another thread, so a reader needs no lock: a block is visible whole or not at all
+  // (its bytes are written before its location), and a final block never changes. A block above
+  // the last final block may be popped between two reads.
   std::optional<chain::Block> block_at(uint64_t height) const;
   std::optional<core::Bytes> block_bytes_at(uint64_t height) const;
   std::optional<uint64_t> height_of(const core::Hash256& block_id) const;
@@ -74,6 +83,10 @@ class BlockStore {
   std::optional<chain::SignedTransaction> transaction_at(const TxLocation& loc) const;
   std::optional<chain::BlockHeader> header_at(uint64_t height) const;
   std::vector<std::pair<core::Bytes, core::Bytes>> load_state() const;
+
+  // Test instrumentation: hook runs on the reading thread before each read from the block files
+  // (tests use it to see which locks a read holds). Requires: no read runs while it is set.
+  void set_read_hook(std::function<void()> hook);
 
   // Replaces the whole stored state (used by --replay to repair a damaged state).
   [[nodiscard]] core::Status replace_state(const std::vector<std::pair<core::Bytes, core::Bytes>>& entries);

@@ -94,10 +94,21 @@ Json info_json(const chain::Chain& chain, const consensus::Controller& node) {
   return j;
 }
 
-std::optional<Json> finality_proof_json(const chain::Chain& chain, const storage::BlockStore& store, uint64_t height) {
+std::optional<Json> finality_proof_json(const consensus::Controller& node, uint64_t height) {
   using chain::finality::block_ref;
-  const uint64_t fin = chain.final_block().height;
-  const uint64_t head = chain.head().height;
+  // One consistent view of the tip under the lock; then the headers, outside it. The headers up
+  // to the final block never change; a branch switch may replace those above it meanwhile, and
+  // then the proof built from them does not verify and none is served.
+  struct Tip {
+    uint64_t fin, head, generation;
+    core::Hash256 chain_id;
+  };
+  const Tip tip = node.read([](const chain::Chain& c, const storage::BlockStore&) {
+    return Tip{c.final_block().height, c.head().height, chain::load_schedule(c.state()).generation, c.chain_id()};
+  });
+  const storage::BlockStore& store = node.blocks();
+  const uint64_t fin = tip.fin;
+  const uint64_t head = tip.head;
   if (height == 0 || height > fin) return std::nullopt;
   // The nearest A >= height proved final by its child B, and the block that carries QC(B).
   constexpr uint64_t kSearch = 64;
@@ -113,21 +124,28 @@ std::optional<Json> finality_proof_json(const chain::Chain& chain, const storage
       if (auto blk = store.block_at(k); blk && blk->justify_qc) qc = blk->justify_qc;
     }
     if (!qc) continue;
-    for (uint64_t h = height; h <= a + 1; ++h) proof.headers.push_back(*store.header_at(h));
+    bool whole = true;
+    for (uint64_t h = height; h <= a + 1 && whole; ++h) {
+      auto hh = store.header_at(h);
+      if (hh) proof.headers.push_back(*hh);
+      else whole = false;  // popped by a branch switch meanwhile
+    }
+    if (!whole) return std::nullopt;
     proof.qc_on_b = std::move(*qc);
     break;
   }
   if (proof.headers.empty()) return std::nullopt;
   // The generation whose quorum signed it (alone, or jointly with the next while a set change
-  // is pending), newest first.
-  const uint64_t current = chain::load_schedule(chain.state()).generation;
-  for (uint64_t g = current + 1; g-- > 0;) {
-    auto set = chain::generation_keys(chain.state(), g);
+  // is pending), newest first. The key sets are read under the lock, one generation at a time;
+  // the signatures are checked outside it.
+  for (uint64_t g = tip.generation + 1; g-- > 0;) {
+    auto [set, next] = node.read([g](const chain::Chain& c, const storage::BlockStore&) {
+      return std::pair{chain::generation_keys(c.state(), g), chain::generation_keys(c.state(), g + 1)};
+    });
     if (set.empty()) continue;
-    auto next = chain::generation_keys(chain.state(), g + 1);
     std::optional<std::vector<core::PublicKey>> joint;
-    if (proof.verify(chain.chain_id(), set)) {
-    } else if (!next.empty() && proof.verify(chain.chain_id(), set, next)) {
+    if (proof.verify(tip.chain_id, set)) {
+    } else if (!next.empty() && proof.verify(tip.chain_id, set, next)) {
       joint = next;
     } else {
       continue;

@@ -77,8 +77,8 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-NodeProcess::NodeProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args, bool dev)
-    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)), dev_(dev) {
+NodeProcess::NodeProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args, bool dev, int fd_limit)
+    : data_dir_(std::move(data_dir)), extra_args_(std::move(extra_args)), dev_(dev), fd_limit_(fd_limit) {
   start();
 }
 
@@ -92,6 +92,9 @@ void NodeProcess::start() {
   std::vector<std::string> argv{LINGJI_BIN_DIR "/lingjid", "--data-dir", data_dir_.string(), "--http", "127.0.0.1:0"};
   if (dev_) argv.insert(argv.begin() + 1, "--dev");
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  // posix_spawn cannot set a resource limit: a shell sets it and then becomes lingjid (same pid).
+  if (fd_limit_ > 0)
+    argv.insert(argv.begin(), {"/bin/sh", "-c", "ulimit -n " + std::to_string(fd_limit_) + " && exec \"$0\" \"$@\""});
   exit_code_.reset();
   pid_ = spawn(argv, log, log.string() + ".err", env_);
   static const std::regex kPort("API on http://127\\.0\\.0\\.1:([0-9]+)");

@@ -30,7 +30,9 @@ class TempDir {
 class NodeProcess {
  public:
   // Starts `lingjid [--dev] --data-dir DIR --http 127.0.0.1:0 ARGS...` and waits for its API.
-  NodeProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {}, bool dev = true);
+  // fd_limit > 0: under that descriptor limit (see set_fd_limit).
+  NodeProcess(std::filesystem::path data_dir, std::vector<std::string> extra_args = {}, bool dev = true,
+              int fd_limit = 0);
   ~NodeProcess();  // SIGKILLs a node that is still running
 
   void start();
@@ -38,6 +40,7 @@ class NodeProcess {
   void kill9();    // SIGKILL and wait
   bool running() const { return pid_ > 0; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }  // of the API
   // The peer port printed at start (with --listen), or 0.
   int peer_port() const { return peer_port_; }
   // The file that receives the stdout of the current (or last) run.
@@ -49,6 +52,8 @@ class NodeProcess {
   void wait_for_height(uint64_t height, int timeout_ms = 20'000) const;
   // Environment variables for the next start() (e.g. LINGJI_CRASH_POINT).
   void set_env(std::map<std::string, std::string> env) { env_ = std::move(env); }
+  // A descriptor limit (soft and hard, as `ulimit -n`) for the next start(); 0: inherit ours.
+  void set_fd_limit(int limit) { fd_limit_ = limit; }
   // Waits up to timeout_ms for the process to exit by itself (also when it exited during
   // start()); returns its exit code, or nullopt if it still runs.
   std::optional<int> wait_exit_for(int timeout_ms);
@@ -62,6 +67,7 @@ class NodeProcess {
   int peer_port_ = 0;
   int starts_ = 0;
   std::map<std::string, std::string> env_;
+  int fd_limit_ = 0;
   std::optional<int> exit_code_;  // of a process that exited by itself
   std::filesystem::path log_file_;
 };
