@@ -20,7 +20,12 @@ namespace {
 using namespace std::chrono_literals;
 using consensus::kT0;
 
-constexpr uint8_t kTransaction = 16, kBlocks = 19;
+constexpr uint8_t kTransaction = 16, kGetBlocks = 18, kBlocks = 19;
+
+core::TimeMs wall_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 class NetworkTest : public consensus::ControllerTest {
  protected:
@@ -85,6 +90,33 @@ TEST_F(NetworkTest, MalformedTransactionsAddUpToABan) {
   ASSERT_TRUE(peer->wait_closed(3000ms));
   EXPECT_EQ(peer->goodbye_code(), net::kNetMisbehaving);
   EXPECT_EQ(follower->signature_checks(), 0u);  // refused before its signature
+}
+
+TEST_F(NetworkTest, AResentRejectedTransactionCostsOneVerificationAndBansTheSender) {
+  auto peer = hostile("127.0.0.4");
+  // Validly signed for this chain, but its sender holds nothing: it fails the state checks.
+  const auto tx = chain::testing::make_transfer(chain_id(), chain::dev_key("nobody"), bob, core::Amount::ct(5), 0,
+                                                wall_ms() + 30'000);
+  for (int i = 0; i < 300 && !peer->closed(); ++i) ASSERT_TRUE(peer->send_frame(kTransaction, tx.bytes()) || peer->closed());
+  ASSERT_TRUE(peer->wait_closed(3000ms));
+  EXPECT_EQ(peer->goodbye_code(), net::kNetMisbehaving);
+  // The first copy was verified; every resend was answered from the reject cache.
+  EXPECT_EQ(follower->signature_checks(), 1u);
+}
+
+TEST_F(NetworkTest, AFloodOfGetBlocksIsRateLimitedAndBansTheSender) {
+  auto peer = hostile("127.0.0.5");
+  core::Writer w;
+  w.u64(1).u32(256);
+  const core::Bytes ask = w.take();
+  core::Bytes flood;
+  for (int i = 0; i < 400; ++i) {
+    const core::Bytes f = net::encode_frame(kGetBlocks, ask);
+    flood.insert(flood.end(), f.begin(), f.end());
+  }
+  ASSERT_TRUE(peer->send_raw(flood));
+  ASSERT_TRUE(peer->wait_closed(3000ms));
+  EXPECT_EQ(peer->goodbye_code(), net::kNetMisbehaving);
 }
 
 }  // namespace
