@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "chain/chain_errors.h"
+#include "consensus/block_gate.h"
 
 namespace lingji::consensus {
 
@@ -45,26 +46,43 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
 // ---- admission ----
 
 core::Result<core::Hash256> Controller::submit(core::ByteView tx_bytes, core::TimeMs now) {
+  return submit_checked(tx_bytes, now, /*from_peer=*/false).result;
+}
+
+Controller::PeerTx Controller::submit_from_peer(core::ByteView tx_bytes, core::TimeMs now) {
+  return submit_checked(tx_bytes, now, /*from_peer=*/true);
+}
+
+Controller::PeerTx Controller::submit_checked(core::ByteView tx_bytes, core::TimeMs now, bool from_peer) {
   // Context-free checks and the signature run outside the lock; a transaction already known
   // (gossip brings each one from every peer) is refused before its signature costs anything.
   auto checked = Admission::decode_and_check(tx_bytes, chain_->chain_id());
-  if (!checked) return checked.error();
+  if (!checked) return {TxOutcome::kMalformed, checked.error()};
   const chain::SignedTransaction& tx = *checked;
   {
     std::lock_guard lock(mu_);
-    if (auto st = parts_->admission->check_unknown(tx.id()); !st) return st.error();
+    if (auto st = parts_->admission->check_unknown(tx.id()); !st) return {TxOutcome::kKnown, st.error()};
+    // A peer resending what failed on this head gets the same answer without a verification.
+    if (from_peer)
+      if (auto err = rejected_.find(tx.id(), chain_->head_id())) return {TxOutcome::kRejected, std::move(*err)};
   }
+  signature_checks_.fetch_add(1, std::memory_order_relaxed);
   if (!tx.verify_signature())
-    return chain_error("tx.bad_signature", "signature does not match the sender's key");
+    return {TxOutcome::kBadSignature, chain_error("tx.bad_signature", "signature does not match the sender's key")};
   std::function<void(core::ByteView)> listener;
   {
     std::lock_guard lock(mu_);
     auto id = parts_->admission->admit(tx, now);
-    if (!id) return id;
+    if (!id) {
+      if (ConsensusErrorRef("tx.mempool_full").matches(id.error())) return {TxOutcome::kBusy, id.error()};
+      if (chain::ChainErrorRef("tx.duplicate").matches(id.error())) return {TxOutcome::kKnown, id.error()};
+      if (from_peer) rejected_.add(tx.id(), chain_->head_id(), id.error());
+      return {TxOutcome::kRejected, id.error()};
+    }
     listener = parts_->admission->tx_listener();
   }
   if (listener) listener(tx_bytes);
-  return tx.id();
+  return {TxOutcome::kAdmitted, tx.id()};
 }
 
 void Controller::set_tx_listener(std::function<void(core::ByteView)> listener) {
@@ -203,6 +221,20 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
   if (block.header.slot > current + 1)
     return chain_error("block.bad_slot", "block of slot " + std::to_string(block.header.slot) +
                                                      " is ahead of the current slot " + std::to_string(current));
+  // The cheap checks first (block_gate.h): one block must not buy ~80,000 verifications with
+  // an unknown parent, a wrong producer or a forged block signature.
+  {
+    std::lock_guard lock(mu_);
+    auto gate = gate_block(*chain_, *parts_->fork_choice, block.header);
+    if (!gate) return gate.error();
+    if (*gate) return **gate;
+  }
+  signature_checks_.fetch_add(1, std::memory_order_relaxed);
+  if (!block.verify_signature(chain_->chain_id())) return chain_error("block.bad_signature", "bad block signature");
+  // The signed header commits to its transactions: a relay that swapped them is caught by a hash,
+  // before their signatures.
+  if (chain::transactions_root(block.transactions) != block.header.tx_root)
+    return chain_error("block.bad_tx_root", "transaction root does not match");
   // Signatures outside the lock, on all cores, except those of transactions byte for byte in
   // the mempool, whose signature was checked at admission.
   if (!pool_) return consensus_error("consensus.no_verify_pool", "no verification pool");
@@ -216,6 +248,7 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
   if (positions.size() < block.transactions.size())
     for (size_t i : positions) subset.push_back(block.transactions[i]);
   const bool all = positions.size() == block.transactions.size();
+  signature_checks_.fetch_add(positions.size(), std::memory_order_relaxed);
   if (auto bad = pool_->verify(all ? block.transactions : subset))
     return chain_error("tx.bad_signature",
                        "transaction " + std::to_string(positions[*bad]) + " has a bad signature");
@@ -236,12 +269,20 @@ core::Result<Controller::Accepted> Controller::accept_block_unreported(const cha
 }
 
 std::vector<core::Bytes> Controller::blocks_from(uint64_t from, size_t max_blocks, size_t max_bytes) const {
-  std::lock_guard lock(mu_);
+  // No lock at all: the bytes are read beside commits (RocksDB and the block files are
+  // thread-safe, and a block's location becomes visible in the batch that commits it), so a
+  // peer's request never holds up production or votes. The head is where the heights run out.
   std::vector<core::Bytes> out;
   size_t bytes = 0;
-  for (uint64_t h = std::max<uint64_t>(from, 1); h <= store_->head_height() && out.size() < max_blocks; ++h) {
+  std::optional<core::Hash256> previous;
+  for (uint64_t h = std::max<uint64_t>(from, 1); out.size() < max_blocks; ++h) {
     auto b = store_->block_bytes_at(h);
     if (!b) break;
+    // A branch switch may have replaced blocks meanwhile: stop where the answer stops being one
+    // chain (the peer asks again from there).
+    auto header = chain::BlockHeader::decode(core::ByteView(*b).first(std::min(b->size(), chain::BlockHeader::kEncodedBytes)));
+    if (!header || (previous && header->previous != *previous)) break;
+    previous = header->id();
     bytes += b->size();
     out.push_back(std::move(*b));
     if (bytes >= max_bytes) break;

@@ -18,6 +18,7 @@
 // so the node never serves a block that is not on disk.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -35,6 +36,7 @@
 #include "consensus/fork_choice.h"
 #include "consensus/node_parts.h"
 #include "consensus/producer_keys.h"
+#include "consensus/reject_cache.h"
 #include "consensus/replay.h"
 #include "consensus/verify_pool.h"
 #include "consensus/vote_collector.h"
@@ -61,6 +63,24 @@ class Controller {
 
   // Admits a signed transaction (hex-decoded bytes) to the mempool, or says exactly why not.
   core::Result<core::Hash256> submit(core::ByteView tx_bytes, core::TimeMs now);
+  // How a peer's transaction fared, so that the network can score the peer (node/network.cpp).
+  enum class TxOutcome {
+    kAdmitted,
+    kMalformed,     // undecodable or against a stateless rule: never valid, anywhere
+    kBadSignature,  // a forgery
+    kKnown,         // in the mempool or a block already
+    kRejected,      // fails the state checks on this node now (cached: a resend costs no verification)
+    kBusy,          // the mempool is full
+  };
+  struct PeerTx {
+    TxOutcome outcome = TxOutcome::kAdmitted;
+    core::Result<core::Hash256> result = core::Hash256{};
+  };
+  // submit() for a peer's transaction, which also goes through the reject cache (reject_cache.h).
+  PeerTx submit_from_peer(core::ByteView tx_bytes, core::TimeMs now);
+  // Signatures verified so far for submitted transactions and peers' blocks (block signatures
+  // and their transactions'): what a peer's data has cost this node (tests, diagnostics).
+  uint64_t signature_checks() const { return signature_checks_.load(std::memory_order_relaxed); }
   // Produces, stores and returns the block of the slot in progress at `time` (after the head's),
   // signed with whichever of this node's keys the schedule names for the slot, with the oldest
   // mempool transactions and the newest certificate this node holds, then votes on it with every
@@ -91,6 +111,9 @@ class Controller {
   // Errors: the block's rule violations (block.*, tx.*): the sender sent an invalid block.
   using Accepted = ForkChoice::Accepted;
   // Errors also: block.bad_slot for a slot after the one following `now`'s.
+  // The cheap checks come before the transactions' signatures (block_gate.h): a block with an
+  // unknown parent, a producer not the slot's, a bad block signature or a transaction root that
+  // does not match costs no transaction verification.
   core::Result<Accepted> accept_block(const chain::Block& block, core::TimeMs now);
   // A vote from a peer (or this node). True if it was new and valid for a known block, false if
   // it is a duplicate, at or below the final block's slot, or for a block this node does not have
@@ -100,7 +123,9 @@ class Controller {
   // consensus.vote_outside_window (a slot far after the head's: this node may lag),
   // consensus.early_votes_full (the voter has many votes waiting for blocks).
   core::Result<bool> add_vote(const chain::finality::SignedVote& vote);
-  // Encoded blocks from height `from` on, at most max_blocks of them and about max_bytes.
+  // Encoded blocks from height `from` on, at most max_blocks of them and about max_bytes, each
+  // the parent of the next. Read without the node's lock (a peer may ask for megabytes; the
+  // store reads beside commits): a branch switch meanwhile cuts the answer where it broke.
   std::vector<core::Bytes> blocks_from(uint64_t from, size_t max_blocks, size_t max_bytes) const;
   // Receives each vote this node casts, after it is durable and outside the node's lock.
   void set_vote_listener(std::function<void(const chain::finality::SignedVote&)> listener);
@@ -143,6 +168,7 @@ class Controller {
  private:
   Controller() = default;
   core::Result<Accepted> accept_block_unreported(const chain::Block& block, core::TimeMs now);
+  PeerTx submit_checked(core::ByteView tx_bytes, core::TimeMs now, bool from_peer);
   // Hands this node's votes to the vote listener, outside the lock.
   void send_votes(const std::vector<chain::finality::SignedVote>& votes);
   // Hands the evidence reports admitted under the lock to the tx listener, outside it.
@@ -153,6 +179,8 @@ class Controller {
   std::unique_ptr<chain::Chain> chain_;
   std::unique_ptr<NodeParts> parts_;  // refers to chain_ and store_: declared after them
   std::unique_ptr<VerifyPool> pool_;  // transaction signatures of peers' blocks
+  RejectCache rejected_{20'000};      // peers' transactions that failed the state checks; under mu_
+  std::atomic<uint64_t> signature_checks_{0};
 };
 
 }  // namespace lingji::consensus

@@ -36,6 +36,7 @@ uint32_t payload_limit(uint8_t type, const PayloadLimits& app_limits) {
     case kGoodbye: return kGoodbyeFrameLimit;
     case kPing:
     case kPong: return kPingFrameLimit;
+    case kAuth: return kAuthFrameLimit;
     default: break;
   }
   if (type < kFirstAppType) return 0;
@@ -69,6 +70,7 @@ core::Bytes encode_hello(const Hello& hello) {
   put_be(out, hello.version, 4);
   out.insert(out.end(), hello.chain_id.bytes.begin(), hello.chain_id.bytes.end());
   out.insert(out.end(), hello.node_id.bytes.begin(), hello.node_id.bytes.end());
+  out.insert(out.end(), hello.nonce.bytes.begin(), hello.nonce.bytes.end());
   put_be(out, hello.listen_port, 2);
   put_be(out, hello.status.size(), 2);
   out.insert(out.end(), hello.status.begin(), hello.status.end());
@@ -85,12 +87,13 @@ core::Result<Hello> decode_hello(core::ByteView p, uint32_t expected_version) {
     return net_error("net.wrong_version", "protocol version " + std::to_string(h.version) +
                                               ", expected " + std::to_string(expected_version));
   }
-  constexpr size_t kFixed = 4 + 4 + 32 + 32 + 2 + 2;
+  constexpr size_t kFixed = 4 + 4 + 32 + 32 + 32 + 2 + 2;
   if (p.size() < kFixed) return violation("hello truncated");
   std::copy_n(p.begin() + 8, 32, h.chain_id.bytes.begin());
   std::copy_n(p.begin() + 40, 32, h.node_id.bytes.begin());
-  h.listen_port = static_cast<uint16_t>(get_be(p, 72, 2));
-  const size_t status_len = get_be(p, 74, 2);
+  std::copy_n(p.begin() + 72, 32, h.nonce.bytes.begin());
+  h.listen_port = static_cast<uint16_t>(get_be(p, 104, 2));
+  const size_t status_len = get_be(p, 106, 2);
   if (status_len > kMaxStatusBytes) {
     return violation("hello status of " + std::to_string(status_len) + " bytes, over 256");
   }

@@ -47,12 +47,14 @@ TEST(FrameTest, HeaderChecksLimitsBeforeThePayload) {
   EXPECT_FALSE(check_frame_header({1, 17}, l).ok());     // limit 0: not allowed
   EXPECT_TRUE(check_frame_header({2, 255}, l).ok());
   EXPECT_FALSE(check_frame_header({3, 255}, l).ok());
-  for (int t : {0, 5, 9, 15}) {  // reserved, even if the app array has a value there
+  for (int t : {0, 6, 9, 15}) {  // reserved, even if the app array has a value there
     PayloadLimits with_reserved = l;
     with_reserved[static_cast<size_t>(t)] = 100;
     EXPECT_FALSE(check_frame_header({2, static_cast<uint8_t>(t)}, with_reserved).ok()) << t;
   }
   EXPECT_TRUE(check_frame_header({9, kPing}, l).ok());
+  EXPECT_TRUE(check_frame_header({65, kAuth}, l).ok());
+  EXPECT_FALSE(check_frame_header({66, kAuth}, l).ok());
   EXPECT_FALSE(check_frame_header({10, kPing}, l).ok());
   EXPECT_TRUE(check_frame_header({kHelloFrameLimit + 1, kHello}, l).ok());
   EXPECT_FALSE(check_frame_header({kHelloFrameLimit + 2, kHello}, l).ok());
@@ -61,23 +63,24 @@ TEST(FrameTest, HeaderChecksLimitsBeforeThePayload) {
 }
 
 TEST(FrameTest, HelloGoldenBytesAndRoundTrip) {
-  Hello h{7, filled(0xaa), filled(0xbb), 0x1f90, {0x01, 0x02}};
+  Hello h{7, filled(0xaa), filled(0xbb), 0x1f90, {0x01, 0x02}, filled(0xcc)};
   const core::Bytes enc = encode_hello(h);
-  EXPECT_EQ(core::to_hex(enc), "4c4a5032" "00000007" + std::string(64, 'a') +
-                                   std::string(64, 'b') + "1f90" "0002" "0102");
+  EXPECT_EQ(core::to_hex(enc), "4c4a5032" "00000007" + std::string(64, 'a') + std::string(64, 'b') +
+                                   std::string(64, 'c') + "1f90" "0002" "0102");
   auto dec = decode_hello(enc, 7);
   ASSERT_TRUE(dec.ok()) << dec.error().message;
   EXPECT_EQ(dec->version, 7u);
   EXPECT_EQ(dec->chain_id, filled(0xaa));
   EXPECT_EQ(dec->node_id, filled(0xbb));
+  EXPECT_EQ(dec->nonce, filled(0xcc));
   EXPECT_EQ(dec->listen_port, 0x1f90);
   EXPECT_EQ(dec->status, (core::Bytes{1, 2}));
 }
 
 TEST(FrameTest, HelloStatusEdges) {
-  Hello h{1, filled(1), filled(2), 0, core::Bytes(kMaxStatusBytes, 0x55)};
+  Hello h{1, filled(1), filled(2), 0, core::Bytes(kMaxStatusBytes, 0x55), filled(3)};
   core::Bytes enc = encode_hello(h);
-  EXPECT_EQ(enc.size(), 332u);
+  EXPECT_EQ(enc.size(), 364u);
   ASSERT_TRUE(decode_hello(enc, 1).ok());
   // 257 status bytes: announced length over the limit.
   h.status.push_back(0);
@@ -89,7 +92,7 @@ TEST(FrameTest, HelloStatusEdges) {
 }
 
 TEST(FrameTest, HelloErrors) {
-  const core::Bytes good = encode_hello({1, filled(1), filled(2), 9, {7}});
+  const core::Bytes good = encode_hello({1, filled(1), filled(2), 9, {7}, filled(3)});
   auto code_of = [](const core::Bytes& b, uint32_t version) {
     auto r = decode_hello(b, version);
     return r.ok() ? 0 : r.error().code;

@@ -4,7 +4,8 @@
 // row is never renumbered or renamed once released: a peer running another release must still
 // read it.
 //   5001-5009  local errors returned by P2p::start, send, broadcast and add_peer
-//   5010-5039  reasons a connection is closed (sent in goodbye, passed to the Handler)
+//   5010-5039  reasons a connection is closed (sent in goodbye, passed to the Handler), and the
+//              reasons a peer's misbehaviour score grows (net/peer_score.h)
 // The classes never reach HTTP; they say what kind of refusal it is: kInvalid for a bad argument
 // or option of this node, kRejected for a peer breaking the protocol or the chain's rules,
 // kUnavailable for a transient condition (retry later), kInternal for a local fault.
@@ -22,6 +23,7 @@ inline constexpr core::ErrorDef kNetErrors[] = {
     {5002, "net.bad_address", core::ErrorClass::kInvalid},            // not "host:port"
     {5003, "net.bad_options", core::ErrorClass::kInvalid},            // a P2pOptions field out of range
     {5004, "net.bad_message", core::ErrorClass::kInvalid},            // type or size the app may not send
+    {5005, "net.bad_identity", core::ErrorClass::kInvalid},           // the identity key file is unusable
 
     {5010, "net.shutdown", core::ErrorClass::kUnavailable},           // the sender is stopping
     {5011, "net.wrong_magic", core::ErrorClass::kRejected},           // hello is not "LJP2"
@@ -37,6 +39,13 @@ inline constexpr core::ErrorDef kNetErrors[] = {
     {5021, "net.self_connection", core::ErrorClass::kInvalid},        // a peer address is our own node
     {5022, "net.connection_lost", core::ErrorClass::kUnavailable},    // EOF, reset or I/O error
     {5023, "net.banned", core::ErrorClass::kRejected},                // refused at accept (never sent)
+    {5024, "net.bad_auth", core::ErrorClass::kRejected},              // handshake proof forged or replayed
+    {5025, "net.too_many_from_ip", core::ErrorClass::kUnavailable},   // inbound slots of one IP used up
+    {5026, "net.rate_limited", core::ErrorClass::kUnavailable},       // over a per-peer message rate
+    {5027, "net.malformed_message", core::ErrorClass::kRejected},     // data that can never be valid
+    {5028, "net.rejected_tx", core::ErrorClass::kRejected},           // a tx that failed state checks
+    {5029, "net.unsolicited", core::ErrorClass::kRejected},           // a reply nobody asked for
+    {5030, "net.misbehaving", core::ErrorClass::kRejected},           // misbehaviour score over the limit
 };
 static_assert(core::check_table(kNetErrors, "net"));
 
@@ -70,5 +79,13 @@ inline constexpr int kNetSendQueueFull = core::find_error(kNetErrors, "net.send_
 inline constexpr int kNetSelfConnection = core::find_error(kNetErrors, "net.self_connection").code;
 inline constexpr int kNetConnectionLost = core::find_error(kNetErrors, "net.connection_lost").code;
 inline constexpr int kNetBanned = core::find_error(kNetErrors, "net.banned").code;
+inline constexpr int kNetBadIdentity = core::find_error(kNetErrors, "net.bad_identity").code;
+inline constexpr int kNetBadAuth = core::find_error(kNetErrors, "net.bad_auth").code;
+inline constexpr int kNetTooManyFromIp = core::find_error(kNetErrors, "net.too_many_from_ip").code;
+inline constexpr int kNetRateLimited = core::find_error(kNetErrors, "net.rate_limited").code;
+inline constexpr int kNetMalformedMessage = core::find_error(kNetErrors, "net.malformed_message").code;
+inline constexpr int kNetRejectedTx = core::find_error(kNetErrors, "net.rejected_tx").code;
+inline constexpr int kNetUnsolicited = core::find_error(kNetErrors, "net.unsolicited").code;
+inline constexpr int kNetMisbehaving = core::find_error(kNetErrors, "net.misbehaving").code;
 
 }  // namespace lingji::net

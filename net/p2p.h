@@ -10,19 +10,30 @@
 //     after 0.5 s, doubling per failure up to 30 s, back to 0.5 s after a handshake. An address
 //     that turned out to be this node is never dialled again; one whose node is already connected
 //     through another connection waits until that connection closes.
-//   - Handshake: both sides send hello at once. A wrong magic, protocol_version or chain_id gets a
-//     goodbye with the reason, and the connection closes (no ban: an honest node of another chain
-//     or release). At most one connection per remote node_id: of two, the one dialled by the
-//     smaller node_id is kept (the same choice at both ends), the other closed.
-//   - Misbehaviour bans the remote IP address for ban_duration, then disconnects: an undecodable
-//     frame, a type that is not allowed (max_payload 0, reserved or unknown), a payload over its
-//     type's limit (checked on the 5-byte header, before anything is allocated), data before
-//     hello, a second or malformed hello, or penalize(). A banned IP's inbound connections are
-//     closed at accept, and dials to it are skipped while the ban lasts.
-//   - No hello within handshake_timeout, or nothing received for idle_timeout (a ping is sent
-//     every ping_interval and answered with a pong), closes the connection without a ban. So does
-//     a send queue over max_send_queue_bytes (a slow reader), and more than max_peers inbound
-//     connections (the new one gets goodbye net.too_many_peers).
+//   - Handshake (docs/p2p.md): both sides send hello at once, each with its identity key as
+//     node_id and a fresh nonce, then auth: a signature proving the key (net/handshake.h). A wrong
+//     magic, protocol_version or chain_id gets a goodbye with the reason, and the connection
+//     closes (no ban: an honest node of another chain or release). A proof that does not verify
+//     (forged, replayed, or made for another node) is net.bad_auth and bans. Only then is the
+//     node_id looked at: at most one connection per node_id; of two, both proven, the one dialled
+//     by the smaller node_id is kept (the same choice at both ends), the other closed. So a
+//     connection never replaces a live one unless it proved the same identity.
+//   - Misbehaviour bans the remote IP address and the node's identity for ban_duration, then
+//     disconnects: an undecodable frame, a type that is not allowed (max_payload 0, reserved or
+//     unknown), a payload over its type's limit (checked on the 5-byte header, before anything is
+//     allocated), data before the handshake, a second or malformed hello or auth, a bad proof, or
+//     penalize(). Lesser faults (report()) add to a decaying score (net/peer_score.h) that bans at
+//     kBanScore. A banned IP's inbound connections are closed at accept, dials to it are skipped
+//     while the ban lasts, and a banned identity is closed after its proof.
+//   - No handshake within handshake_timeout, or nothing received for idle_timeout (a ping is sent
+//     every ping_interval and answered with a pong; a frame trickled in slower than that counts
+//     as nothing), closes the connection without a ban. So does a send queue over
+//     max_send_queue_bytes (a slow reader), more than max_peers inbound connections, or more than
+//     max_inbound_per_ip from one address (the new one gets goodbye net.too_many_peers or
+//     net.too_many_from_ip). A peer sending more than max_frames_per_second (twice that at once)
+//     is not read from until its rate is back under the limit.
+//   - Memory per connection is bounded: at most max_send_queue_bytes queued, and one frame being
+//     read, at most its type's max_payload (read in 64 KiB chunks as bytes arrive).
 //   - A deliberate close sends goodbye(code, text) first; codes are those of net/net_errors.h.
 //
 // Threading: one network thread runs all I/O and calls the Handler, one call at a time. send,
@@ -42,6 +53,7 @@
 
 #include "core/bytes.h"
 #include "core/hash.h"
+#include "core/keys.h"
 #include "core/result.h"
 #include "net/frame.h"
 #include "net/net_errors.h"
@@ -55,7 +67,7 @@ struct PeerInfo {
   PeerId id = 0;
   std::string remote;  // "ip:port" of the socket's other end
   bool inbound = false;
-  core::Hash256 node_id;     // from the peer's hello
+  core::Hash256 node_id;     // the peer's identity key, proven in the handshake
   uint16_t listen_port = 0;  // from the peer's hello; 0 if it does not listen
   core::Bytes status;        // the peer's status bytes from its hello (<= 256)
 };
@@ -79,7 +91,9 @@ class Handler {
 
 struct P2pOptions {
   core::Hash256 chain_id;
-  uint32_t protocol_version = 1;
+  uint32_t protocol_version = 2;  // 2: hello with a nonce, and auth
+  // This node's identity key (net/identity.h); none: a random one for this process only.
+  std::optional<core::PrivateKey> identity;
   std::string listen;              // numeric "ip:port"; "127.0.0.1:0" = any free port; "" = none
   std::vector<std::string> peers;  // "host:port" to dial and keep dialling
   // The app's status (e.g. head height and id), sent in each hello; called on the network thread.
@@ -89,6 +103,8 @@ struct P2pOptions {
   // (transport types have fixed limits). Requires: every entry <= kMaxAppPayloadLimit.
   PayloadLimits max_payload{};
   size_t max_peers = 64;  // inbound connections beyond this (counting handshakes) are refused
+  size_t max_inbound_per_ip = 8;  // inbound connections from one IP address beyond this are refused
+  uint32_t max_frames_per_second = 20'000;  // per connection; a burst of twice that is allowed
   size_t max_send_queue_bytes = size_t{64} << 20;
   std::chrono::milliseconds handshake_timeout{5000};
   std::chrono::milliseconds ping_interval{10000};
@@ -99,9 +115,9 @@ struct P2pOptions {
 class P2p {
  public:
   // Checks the options, binds the listen address (SO_REUSEADDR, so a restarted node gets its
-  // port back), picks a random node_id and starts the network thread, which begins dialling.
+  // port back) and starts the network thread, which begins dialling.
   // Errors: net.bad_address (listen or a peer is not host:port), net.bind_failed,
-  // net.bad_options (a zero timeout or interval, max_peers 0, a max_payload over the limit).
+  // net.bad_options (a zero timeout, interval or limit, a max_payload over the limit).
   [[nodiscard]] static core::Result<std::unique_ptr<P2p>> start(P2pOptions options,
                                                                Handler& handler);
   ~P2p();  // stop()
@@ -109,7 +125,7 @@ class P2p {
   P2p& operator=(const P2p&) = delete;
 
   uint16_t listen_port() const;  // the bound port; 0 if not listening
-  const core::Hash256& node_id() const;  // random per process (libsodium randombytes)
+  const core::Hash256& node_id() const;  // the identity key's public half
 
   // Queues the payload for one connected peer; silently dropped if that peer is gone (the app
   // learns it from on_disconnected). Error net.bad_message if type < kFirstAppType or the
@@ -118,8 +134,13 @@ class P2p {
   // Queues the payload for every connected peer but `except`; encoded once. Errors as send().
   [[nodiscard]] core::Status broadcast(uint8_t type, const core::Bytes& payload,
                                        std::optional<PeerId> except = {});
-  // The app found invalid data from this peer: ban its IP, send goodbye net.penalized, close.
+  // The app found invalid data from this peer: ban its IP and identity, send goodbye
+  // net.penalized, close.
   void penalize(PeerId peer, const std::string& reason);
+  // A lesser fault of this peer, one of net/net_errors.h's reasons (net.rejected_tx,
+  // net.rate_limited, net.unsolicited, net.malformed_message): adds misbehaviour_points(reason)
+  // to its score; at kBanScore it is banned as by penalize(), with goodbye net.misbehaving.
+  void report(PeerId peer, NetErrorRef reason, const std::string& detail);
   // Adds an address to dial and keep dialling, as in options.peers. Error net.bad_address.
   [[nodiscard]] core::Status add_peer(const std::string& host_port);
   // Peers with a completed handshake, ordered by id.

@@ -4,6 +4,10 @@
 // check that something does NOT happen (a re-dial) and are noted.
 #include "net/p2p.h"
 
+#include "net/handshake.h"
+#include "net/identity.h"
+#include "net/wire_client.h"
+
 #include <gtest/gtest.h>
 
 #include <sodium.h>
@@ -172,12 +176,20 @@ class RawClient {
   }
   size_t received() const { return received_; }
   // Sends a valid hello for `chain_id` and reads the node's hello. Returns false if it never came.
+  // Sends a valid hello and auth for `chain_id` as a fresh identity and reads the node's hello and
+  // auth. Returns false if they never came.
   bool handshake(const core::Hash256& chain_id) {
-    core::Hash256 id;
-    randombytes_buf(id.bytes.data(), id.bytes.size());
-    write(encode_frame(kHello, encode_hello({1, chain_id, id, 0, {}})));
+    const core::PrivateKey key = random_identity();
+    Hello mine{2, chain_id, key.public_key(), 0, {}, {}};
+    randombytes_buf(mine.nonce.bytes.data(), mine.nonce.bytes.size());
+    write(encode_frame(kHello, encode_hello(mine)));
     auto f = read_frame(kWait);
-    return f && f->first == kHello;
+    if (!f || f->first != kHello) return false;
+    auto theirs = decode_hello(f->second, 2);
+    if (!theirs) return false;
+    write(encode_frame(kAuth, encode_auth(key, mine, *theirs)));
+    auto a = read_frame(kWait);
+    return a && a->first == kAuth;
   }
   // The goodbye code in the buffered frames, or 0.
   int goodbye_code() {
@@ -402,7 +414,7 @@ TEST(P2pTest, WrongVersionIsRefusedWithAReason) {
   auto a = start(options(), ra);
   ASSERT_TRUE(a);
   P2pOptions ob = options();
-  ob.protocol_version = 2;
+  ob.protocol_version = 3;
   ob.peers = {addr(*a)};
   auto b = start(ob, rb);
   EXPECT_TRUE(ra.wait([&] { return ra.any_failed("net.wrong_version"); }));
@@ -487,7 +499,7 @@ TEST(P2pTest, DataBeforeHelloAndASecondHelloAreBanned) {
   {
     RawClient twice(a->listen_port(), "127.0.0.3");
     ASSERT_TRUE(twice.handshake(chain(1)));
-    twice.write(encode_frame(kHello, encode_hello({1, chain(1), chain(7), 0, {}})));
+    twice.write(encode_frame(kHello, encode_hello({2, chain(1), chain(7), 0, {}, {}})));
     ASSERT_TRUE(twice.wait_closed(milliseconds(2000)));
   }
   EXPECT_TRUE(ra.locked([&] { return ra.any_reason(ra.disconnected, "second hello"); }));

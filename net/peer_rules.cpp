@@ -37,13 +37,24 @@ std::chrono::milliseconds Backoff::next() {
   return now;
 }
 
-void BanList::ban(const std::string& ip, Clock::time_point until) {
-  auto [it, inserted] = until_.emplace(ip, until);
-  if (!inserted) it->second = std::max(it->second, until);
+void BanList::ban(const std::string& key, Clock::time_point until) {
+  if (auto it = until_.find(key); it != until_.end()) {
+    it->second = std::max(it->second, until);
+    return;
+  }
+  if (until_.size() >= max_entries_) {
+    // Linear, but only when full: then a ban is far rarer than a lookup.
+    auto first = std::min_element(until_.begin(), until_.end(),
+                                  [](const auto& a, const auto& b) { return a.second < b.second; });
+    until_.erase(first);
+  }
+  until_.emplace(key, until);
 }
 
-bool BanList::is_banned(const std::string& ip, Clock::time_point now) {
-  auto it = until_.find(ip);
+std::string identity_ban_key(const core::Hash256& node_id) { return "id:" + node_id.hex(); }
+
+bool BanList::is_banned(const std::string& key, Clock::time_point now) {
+  auto it = until_.find(key);
   if (it == until_.end()) return false;
   if (it->second > now) return true;
   until_.erase(it);

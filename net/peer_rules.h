@@ -40,18 +40,24 @@ class Backoff {
   std::chrono::milliseconds current_ = kInitial;
 };
 
-// Remote IP addresses (as text, "127.0.0.2") banned until a time. Expired entries are removed
-// when looked up, so the map only grows with distinct misbehaving addresses within ban_duration.
+// Banned keys until a time: remote IP addresses as text ("127.0.0.2") and node identities
+// (identity_ban_key). Expired entries are removed when looked up; at max_entries the entry that
+// expires first is dropped for a new one, so identities minted by the million cannot grow it.
 class BanList {
  public:
-  // A later ban of the same address extends it; an earlier one never shortens it.
-  void ban(const std::string& ip, Clock::time_point until);
-  bool is_banned(const std::string& ip, Clock::time_point now);
+  explicit BanList(size_t max_entries = 100'000) : max_entries_(max_entries) {}
+  // A later ban of the same key extends it; an earlier one never shortens it.
+  void ban(const std::string& key, Clock::time_point until);
+  bool is_banned(const std::string& key, Clock::time_point now);
   size_t size() const { return until_.size(); }
 
  private:
+  size_t max_entries_;
   std::map<std::string, Clock::time_point> until_;
 };
+
+// The ban-list key of a node identity (never a valid IP address text).
+std::string identity_ban_key(const core::Hash256& node_id);
 
 // Two connections to one remote node: keep the one dialled by the node with the smaller node_id,
 // so that both ends choose the same connection without talking. When one node dialled both,

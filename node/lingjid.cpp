@@ -242,7 +242,8 @@ int main(int argc, char** argv) {
   });
   std::unique_ptr<node::Network> network;
   if (!listen.empty() || !peers.empty()) {
-    auto started = node::Network::start(node, node::NetworkOptions{listen, peers});
+    // The node's P2P identity lives with its chain: a restart keeps it (peers know it by it).
+    auto started = node::Network::start(node, node::NetworkOptions{listen, peers, std::filesystem::path(data_dir) / "p2p_identity.key"});
     if (!started) return fail(started.error().message);
     network = std::move(*started);
   }

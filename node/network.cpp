@@ -8,11 +8,18 @@
 #include "chain/chain_errors.h"
 #include "core/core_errors.h"
 #include "core/codec.h"
+#include "net/identity.h"
 #include "net/p2p.h"
+#include "net/peer_score.h"
 #include "node/messages.h"
 
 namespace lingji::node {
 namespace {
+
+// An honest node keeps one get_blocks outstanding per peer, so it asks once a round trip; a burst
+// of 100 batches is 25,600 blocks of catching up before the rate applies.
+constexpr uint32_t kGetBlocksPerSecond = 50;
+constexpr uint32_t kGetBlocksBurst = 100;
 
 core::TimeMs wall_clock_ms() {
   using namespace std::chrono;
@@ -27,6 +34,7 @@ struct Network::Impl : net::Handler {
   std::mutex sync_mu;
   std::map<net::PeerId, bool> syncing;  // a get_blocks is outstanding to this peer
   std::map<net::PeerId, uint64_t> sync_from;  // the height the last get_blocks asked from
+  std::map<net::PeerId, net::TokenBucket> serve_budget;  // get_blocks this peer may still ask; network thread only
 
   explicit Impl(consensus::Controller& n) : node(n) {}
 
@@ -72,6 +80,7 @@ struct Network::Impl : net::Handler {
   }
 
   void on_disconnected(net::PeerId peer, const std::string& reason) override {
+    serve_budget.erase(peer);
     std::lock_guard lock(sync_mu);
     syncing.erase(peer);
     sync_from.erase(peer);
@@ -115,12 +124,23 @@ struct Network::Impl : net::Handler {
   void on_message(net::PeerId peer, uint8_t type, core::Bytes payload) override {
     switch (type) {
       case kTransaction: {
-        auto id = node.submit(payload, wall_clock_ms());  // the tx listener gossips it on
-        // Undecodable bytes or a failed signature can only be a forgery or garbage; a transaction
-        // that merely no longer applies (spent, expired) may have been valid when the peer sent it.
-        if (!id && (chain::ChainErrorRef("tx.bad_signature").matches(id.error()) ||
-                    core::find_code(core::kCoreErrors, id.error().code)))
-          p2p->penalize(peer, "invalid transaction: " + id.error().message);
+        auto r = node.submit_from_peer(payload, wall_clock_ms());  // the tx listener gossips it on
+        using Outcome = consensus::Controller::TxOutcome;
+        switch (r.outcome) {
+          case Outcome::kBadSignature:  // only a forgery
+            p2p->penalize(peer, "invalid transaction: " + r.result.error().message);
+            break;
+          case Outcome::kMalformed:  // never valid anywhere: an honest node never relays it
+            p2p->report(peer, "net.malformed_message", "transaction: " + r.result.error().message);
+            break;
+          case Outcome::kRejected:  // may have applied on the sender's mempool: a small cost
+            p2p->report(peer, "net.rejected_tx", r.result.error().message);
+            break;
+          case Outcome::kAdmitted:
+          case Outcome::kKnown:
+          case Outcome::kBusy:
+            break;
+        }
         break;
       }
       case kBlock:
@@ -129,14 +149,27 @@ struct Network::Impl : net::Handler {
       case kGetBlocks: {
         auto ask = decode_get_blocks(payload);
         if (!ask) return p2p->penalize(peer, "bad get_blocks");
-        auto blocks = node.blocks_from(ask->from, std::min(ask->max_blocks, kSyncBatchBlocks), kSyncBatchBytes);
+        auto budget = serve_budget.try_emplace(peer, kGetBlocksPerSecond, kGetBlocksBurst).first;
+        std::vector<core::Bytes> blocks;
+        if (budget->second.take(net::Clock::now())) {
+          blocks = node.blocks_from(ask->from, std::min(ask->max_blocks, kSyncBatchBlocks), kSyncBatchBytes);
+        } else {
+          // An empty answer, not none: an honest requester waits for one (it asks again on the
+          // next block it hears of).
+          p2p->report(peer, "net.rate_limited", "over " + std::to_string(kGetBlocksPerSecond) + " get_blocks a second");
+        }
         (void)p2p->send(peer, kBlocks, encode_blocks(blocks));
         break;
       }
       case kBlocks: {
         {
+          // Only an answer to our own get_blocks is read: a batch nobody asked for would be up to
+          // 256 blocks of work at the sender's choice.
           std::lock_guard lock(sync_mu);
-          syncing[peer] = false;
+          auto it = syncing.find(peer);
+          if (it == syncing.end() || !it->second)
+            return p2p->report(peer, "net.unsolicited", "a blocks batch that was not asked for");
+          it->second = false;
         }
         // The batch's framing is checked whole before any of its blocks is applied.
         auto batch = decode_blocks(payload);
@@ -188,6 +221,11 @@ core::Result<std::unique_ptr<Network>> Network::start(consensus::Controller& nod
   o.listen = options.listen;
   o.peers = options.peers;
   o.max_payload = payload_limits();
+  if (!options.identity_file.empty()) {
+    auto key = net::load_or_create_identity(options.identity_file);
+    if (!key) return key.error();
+    o.identity = std::move(*key);
+  }
   Impl* raw = impl.get();
   o.status = [raw] { return raw->status(); };
   auto p2p = net::P2p::start(std::move(o), *impl);

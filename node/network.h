@@ -9,13 +9,19 @@
 //   20 vote         := signed vote (chain/finality/vote.h)
 //   handshake status := head_height:u64 head_id:fixed<32> final_height:u64
 // Gossip: what is new to a node (an admitted transaction, an applied block, a counted vote) is
-// sent on to its other peers; what it already knew stops there. A peer that sends undecodable
-// data, a transaction or vote with a bad signature, or an invalid block is disconnected and
-// banned (net/p2p.h).
+// sent on to its other peers; what it already knew stops there.
+// What a peer may cost (net/peer_score.h): a transaction or vote with a bad signature, an invalid
+// block, or undecodable data other than a transaction bans it at once (net.penalized); a
+// transaction that can never be valid (undecodable or against a stateless rule) costs
+// net.malformed_message, one that fails the state checks net.rejected_tx (and is remembered, so a
+// resend costs no verification), a blocks batch nobody asked for net.unsolicited (and is
+// dropped unread), and more than kGetBlocksPerSecond requests net.rate_limited (and is not
+// served); the score bans at kBanScore.
 // Not yet: a fork database. A block that does not extend this node's head is ignored, so a node
 // that ends up on a losing branch stays there until restarted from a peer's chain.
 #pragma once
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +33,9 @@ namespace lingji::node {
 struct NetworkOptions {
   std::string listen;               // "127.0.0.1:PORT"; empty: no inbound connections
   std::vector<std::string> peers;   // "host:port" to keep connected
+  // This node's P2P identity key file (net/identity.h), created at first start; empty: a random
+  // identity for this process only.
+  std::filesystem::path identity_file;
 };
 
 class Network {
