@@ -12,6 +12,7 @@ inline constexpr core::ErrorDef kConsensusErrors[] = {
     // Was 2012 in the chain's range; the name stayed, 2012 stays reserved there.
     {3101, "tx.mempool_full", core::ErrorClass::kUnavailable},
     {3102, "consensus.no_verify_pool", core::ErrorClass::kInternal},
+    {3103, "tx.sender_pending_cap", core::ErrorClass::kUnavailable},
 };
 static_assert(core::check_table(kConsensusErrors, "consensus"));
 
