@@ -77,7 +77,8 @@ chain::GovernanceUnapprove sample_operation() {
 }
 
 // A real, verifiable double vote: the dev key "producer" signs two different blocks for slot
-// 1000 on the chain of genesis/default.json (the chain id of tests/vectors/chain_vectors.json).
+// 1000 on the chain of tests/vectors/chain_vectors.json (genesis/default.json's chain id until the
+// genesis gained resource_window_ms; the vectors keep it).
 template <>
 chain::ReportEvidence sample_operation() {
   const auto chain_id = core::Hash256::from(*core::from_hex("ece0156a9f6a424a89623c5020f7433d58c1d0ce600d85ea9b7a8eebc7a60fea"));

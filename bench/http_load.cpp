@@ -2,8 +2,9 @@
 // only to the JSON API (as a wallet or an exchange would).
 //
 // 1. Funds K fresh accounts from the dev key (dev_key("dev") holds 1,000,000 CT on the dev
-//    chain) with transfers posted one by one (POST /v1/transactions), and waits until the last
-//    is committed.
+//    chain) with transfers posted one by one (POST /v1/transactions; at most 64 pending at once,
+//    the node's per-sender cap), each with 200 CT of stake for its resources besides what it
+//    sends, and waits until the last is committed.
 // 2. Pre-signs M transfers from those accounts (sender i % K, its own sequence order), then posts
 //    them over C keep-alive connections, one thread each; a sender always stays on one
 //    connection, so its transactions arrive in sequence order.
@@ -171,7 +172,9 @@ int main(int argc, char** argv) {
   const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(Clock::now().time_since_epoch().count());
   const uint64_t per_sender = (o.transactions + o.accounts - 1) / o.accounts;
   const int64_t max_units = 1'000 + 996;
-  const int64_t fund_units = static_cast<int64_t>(per_sender) * max_units + core::Amount::ct(1).units();
+  // Besides what it sends, each sender holds stake for its resources (docs/resources.md): 200 CT
+  // refill ~83,000 resource units a second on the dev chain (a one-minute window), 49 transfers.
+  const int64_t fund_units = static_cast<int64_t>(per_sender) * max_units + core::Amount::ct(200).units();
   const core::PrivateKey dev = chain::dev_key("dev");
   Json dev_account = get_json(*conn, "/v1/accounts/" + core::encode_address(dev.public_key()));
   uint64_t dev_sequence = dev_account["next_sequence"].get<uint64_t>();
@@ -183,6 +186,12 @@ int main(int argc, char** argv) {
   for (uint32_t i = 0; i < o.accounts; ++i) {  // one connection: the dev key's sequences stay in order
     auto tx = transfer(info, dev, dev_sequence++, senders[i].public_key(), fund_units, fund_expiration);
     auto out = conn->request("POST", "/v1/transactions", post_body(tx));
+    // 503: the mempool is full, or the dev key has its 64 pending (tx.sender_pending_cap): not
+    // admitted, resent once a block has taken some.
+    while (out.ok && out.result.status == 503) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      out = conn->request("POST", "/v1/transactions", post_body(tx));
+    }
     if (!out.ok || out.result.status != 202)
       die("funding transfer " + std::to_string(i) + ": " + (out.ok ? out.result.body : out.error));
     last_funding = tx.id().hex();

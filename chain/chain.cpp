@@ -7,6 +7,7 @@
 #include "chain/invariants.h"
 #include "chain/governance/governance.h"
 #include "chain/producers/schedule.h"
+#include "chain/resources/resources.h"
 
 #include <algorithm>
 #include <map>
@@ -188,7 +189,9 @@ core::Result<Chain::Produced> Chain::produce_block(const std::vector<SignedTrans
   auto producer_account = apply_consensus(h, out.block.justify_qc, block_state, events);
   if (!producer_account) return producer_account.error();
   out.block.transactions.reserve(std::min<size_t>(candidates.size(), genesis_.params.max_block_transactions));
-  const TxContext tc{genesis_, chain_id_, h.timestamp, h.height, &events};
+  // Read once per block: only begin_block (enactment) changes them, and it has run.
+  const ResourceParams resources = load_resource_params(block_state);
+  const TxContext tc{genesis_, chain_id_, h.timestamp, h.height, &events, &resources};
   for (const auto& tx : candidates) {
     if (out.block.transactions.size() >= genesis_.params.max_block_transactions) break;
     events.set_source(EventSource{static_cast<uint32_t>(out.block.transactions.size())});
@@ -222,7 +225,8 @@ core::Result<BlockChanges> Chain::apply_block(const Block& block, bool signature
   if (!block.verify_signature(chain_id_)) return chain_error("block.bad_signature", "bad block signature");
   if (transactions_root(block.transactions) != h.tx_root)
     return chain_error("block.bad_tx_root", "transaction root does not match");
-  const TxContext tc{genesis_, chain_id_, h.timestamp, h.height, &events};
+  const ResourceParams resources = load_resource_params(block_state);  // as in produce_block
+  const TxContext tc{genesis_, chain_id_, h.timestamp, h.height, &events, &resources};
   for (size_t i = 0; i < block.transactions.size(); ++i) {
     const auto& tx = block.transactions[i];
     events.set_source(EventSource{static_cast<uint32_t>(i)});

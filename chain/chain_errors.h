@@ -26,6 +26,7 @@ inline constexpr core::ErrorDef kChainErrors[] = {
     {2010, "tx.duplicate", core::ErrorClass::kConflict},
     {2011, "tx.unknown_operation", core::ErrorClass::kInvalid},
     {2012, "tx.mempool_full", core::ErrorClass::kRetired},
+    {2013, "tx.insufficient_resources", core::ErrorClass::kRejected},
     // 2100-2199 token
     {2101, "token.non_positive_amount", core::ErrorClass::kInvalid},
     {2102, "token.self_transfer", core::ErrorClass::kInvalid},

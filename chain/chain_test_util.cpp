@@ -20,6 +20,7 @@ Genesis dev_genesis(TimeMs genesis_time, int32_t utc_offset_minutes) {
   g.utc_offset_minutes = utc_offset_minutes;
   g.foundation = dev_key("foundation").public_key();
   g.producers = {dev_key("producer").public_key()};
+  g.params.resource_window_ms = 60'000;  // as genesis/default.json: a dev chain's accounts refill in a minute
   auto add = [&](Category c, const char* key, int64_t ct) {
     g.allocations.push_back({c, key, dev_key(key).public_key(), Amount::ct(ct)});
   };

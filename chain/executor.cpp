@@ -1,7 +1,9 @@
 #include "chain/executor.h"
 
 #include "chain/chain_errors.h"
+#include "chain/resources/resources.h"
 #include "chain/token/account.h"
+#include "chain/token/money.h"
 
 namespace lingji::chain {
 
@@ -40,9 +42,23 @@ core::Status apply_body(StateOverlay& txs, const SignedTransaction& tx, const Tx
     return chain_error("tx.future_sequence", "sequence " + std::to_string(body.sequence) +
                                                  " is ahead of the account's next sequence " +
                                                  std::to_string(sender.sequence));
+  // Resources last among the checks (after the cheap refusals), before any operation: the charge
+  // is kept only if every operation applies, like the sequence.
+  const ResourceParams resources = tc.resources ? *tc.resources : load_resource_params(txs);
+  const core::Amount free = token::free_of(txs, body.sender, sender, tc.time, tc.genesis.utc_offset_minutes);
+  const int64_t capacity = resource_capacity(resources, free);
+  settle_mana(sender, resources, capacity, tc.time);
+  const int64_t cost = tx_cost(resources, tx.bytes().size());
+  if (sender.mana < cost)
+    return chain_error("tx.insufficient_resources",
+                       "the transaction needs " + std::to_string(cost) + " resource units; the sender has " +
+                           std::to_string(sender.mana) + " of its " + std::to_string(capacity) +
+                           ", which refill in " + std::to_string(resources.window_ms / 1000) +
+                           " s of block time (hold more free CT for more)");
+  sender.mana -= cost;
   ++sender.sequence;
   store_account(txs, body.sender, sender);
-  ApplyContext ctx{tc.genesis, tc.time, body.sender, tc.height, tc.events};
+  ApplyContext ctx{tc.genesis, tc.time, body.sender, tc.height, tc.events, &resources};
   const uint32_t tx_index = tc.events ? tc.events->source().tx : 0;
   for (size_t i = 0; i < body.operations.size(); ++i) {
     if (tc.events) tc.events->set_source(EventSource{tx_index, static_cast<uint16_t>(i)});

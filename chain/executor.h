@@ -27,13 +27,16 @@ struct TxContext {
   uint64_t height = 0;
   // Where the transaction's events go (chain/events.h); null to drop them.
   EventLog* events = nullptr;
+  // The resource parameters in force (a block loads them once); null: read from the state.
+  const ResourceParams* resources = nullptr;
 };
 
 // Stateless checks only: chain id, operation count, each operation's own check(). For screening
 // a transaction before any state is read (gossip, the mempool); execute_transaction runs them too.
 [[nodiscard]] core::Status check_transaction(const SignedTransaction& tx, const Hash256& chain_id);
 
-// Every rule: the stateless checks, then expiration against ctx.time, the sequence, then each
+// Every rule: the stateless checks, then expiration against ctx.time, the sequence, the
+// sender's resources (tx.insufficient_resources: chain/resources/resources.h), then each
 // operation's apply(). On success the writes are in `s`, the sender's sequence has advanced and
 // the transaction's events are appended to ctx.events; on failure `s` and the events are as
 // they were.

@@ -8,8 +8,9 @@ namespace lingji::consensus {
 
 using chain::chain_error;
 
-Admission::Admission(const chain::Chain& chain, const storage::BlockStore& store, size_t capacity)
-    : chain_(chain), store_(store), mempool_(capacity), pending_(std::make_unique<chain::StateOverlay>(chain.state())) {}
+Admission::Admission(const chain::Chain& chain, const storage::BlockStore& store, size_t capacity,
+                     size_t sender_cap)
+    : chain_(chain), store_(store), mempool_(capacity), sender_cap_(sender_cap), pending_(std::make_unique<chain::StateOverlay>(chain.state())) {}
 
 core::Result<chain::SignedTransaction> Admission::decode_and_check(core::ByteView tx_bytes,
                                                                    const core::Hash256& chain_id) {
@@ -27,6 +28,9 @@ core::Status Admission::check_unknown(const core::Hash256& id) const {
 
 core::Result<core::Hash256> Admission::admit(const chain::SignedTransaction& tx, core::TimeMs now) {
   if (auto st = check_unknown(tx.id()); !st) return st.error();
+  if (mempool_.pending_of(tx.body().sender) >= sender_cap_)
+    return consensus_error("tx.sender_pending_cap", "the sender already has " + std::to_string(sender_cap_) +
+                                                        " transactions pending in this node's mempool; retry after the next block");
   if (mempool_.full()) return consensus_error("tx.mempool_full", "the node's mempool is full; retry later");
   if (auto st = chain::execute_transaction(*pending_, tx, pending_context(now)); !st) return st.error();
   mempool_.add(tx);

@@ -24,6 +24,11 @@
 
 namespace lingji::consensus {
 
+// How many transactions one sender may have in a node's mempool (tx.sender_pending_cap past it):
+// one key with stake cannot queue the 50,000 chained transfers that would make every other
+// sender wait (tx.mempool_full). 64 is several blocks' worth for a wallet, and a block clears it.
+inline constexpr size_t kMaxPendingPerSender = 64;
+
 enum class TxState { kUnknown, kPending, kCommitted, kRejected };
 
 struct TxStatus {
@@ -36,7 +41,8 @@ struct TxStatus {
 class Admission {
  public:
   // chain and store must outlive this object.
-  Admission(const chain::Chain& chain, const storage::BlockStore& store, size_t capacity);
+  Admission(const chain::Chain& chain, const storage::BlockStore& store, size_t capacity,
+            size_t sender_cap = kMaxPendingPerSender);
 
   // The checks that need no state (decoding, chain id, expiry bounds, the operations' own
   // rules); needs no lock. The signature is not checked here: the caller checks it after
@@ -45,8 +51,10 @@ class Admission {
                                                                  const core::Hash256& chain_id);
   // tx.duplicate if the transaction is in the mempool or in a stored block, else Ok.
   [[nodiscard]] core::Status check_unknown(const core::Hash256& id) const;
-  // Admits a transaction whose signature is verified: tx.duplicate, tx.mempool_full, or the
-  // error of applying it on top of pending(); on success it joins the mempool and pending().
+  // Admits a transaction whose signature is verified: tx.duplicate, tx.sender_pending_cap (its
+  // sender has sender_cap pending), tx.mempool_full, or the error of applying it on top of
+  // pending() (tx.insufficient_resources among them); on success it joins the mempool and
+  // pending(). The cap applies to admission only: requeue() puts back what was admitted.
   [[nodiscard]] core::Result<core::Hash256> admit(const chain::SignedTransaction& tx, core::TimeMs now);
   // Re-applies the mempool on top of the head state; what no longer applies is dropped and
   // recorded as rejected (transaction_status tells its sender why).
@@ -84,6 +92,7 @@ class Admission {
   const chain::Chain& chain_;
   const storage::BlockStore& store_;
   Mempool mempool_;
+  size_t sender_cap_;
   RecentRejections rejections_{10'000};
   std::unique_ptr<chain::StateOverlay> pending_;
   std::function<void(core::ByteView)> tx_listener_;

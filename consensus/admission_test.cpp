@@ -2,6 +2,7 @@
 // Controller and through Admission alone.
 #include <gtest/gtest.h>
 
+#include "chain/chain_errors.h"
 #include "consensus/controller_test_util.h"
 
 namespace lingji::consensus {
@@ -131,6 +132,67 @@ TEST_F(PartsTest, AdmissionKeepsThePendingStateAndRecordsWhatItDrops) {
   EXPECT_EQ(status.error->name, "tx.expired");
   EXPECT_EQ(admission->next_sequence(dev.public_key()), 0u);
   EXPECT_EQ(Admission::decode_and_check(Bytes{1, 2, 3}, chain_id()).error().name, "tx.malformed");
+}
+
+// The attack of issue 14, item 12: one funded key queues 50,000 chained transfers, the node's
+// whole mempool, and every other sender gets tx.mempool_full until blocks have drained them all
+// (five full blocks). Failed before the per-sender cap: all 50,000 were admitted and the other
+// sender was refused. Now the key is refused after kMaxPendingPerSender (a few blocks' worth)
+// and the other sender gets in.
+TEST_F(PartsTest, OneKeyQueuingFiftyThousandChainedTransfersDoesNotStarveOthers) {
+  const size_t capacity = ControllerOptions{}.mempool_capacity;  // the node's
+  ASSERT_EQ(capacity, 50'000u);
+  Admission pool(*node_chain, *store, capacity);
+  const auto attacker = dev_key("dev");  // 1,000,000 free CT: enough CT and resources for all of it
+  const auto bob = dev_key("bob").public_key();
+  const TimeMs exp = kT0 + 3'600'000;
+  size_t admitted = 0;
+  std::string refusal;
+  for (uint64_t i = 0; i < capacity; ++i) {
+    auto id = pool.admit(testing::make_transfer(chain_id(), attacker, bob, Amount::units(1), i, exp), kT0 + 500);
+    if (!id) {
+      refusal = id.error().name;
+      break;
+    }
+    ++admitted;
+  }
+  EXPECT_LE(admitted, 100u) << "one key holds " << admitted << " of the mempool's " << capacity << " slots";
+  EXPECT_EQ(refusal, "tx.sender_pending_cap");
+  auto other = pool.admit(testing::make_transfer(chain_id(), dev_key("community"), bob, Amount::ct(1), 0, exp),
+                          kT0 + 600);
+  EXPECT_TRUE(other) << "another sender is refused: " << other.error().name;
+}
+
+// The mempool is fair across senders (issue 14, item 12): one sender with stake enough for
+// thousands of transfers gets kMaxPendingPerSender of them pending and is refused past that
+// with its own code, while another sender still gets in; a block that takes some frees room.
+// Today's node took all of them until the mempool was full for everyone (tx.mempool_full).
+TEST_F(PartsTest, PerSenderPendingCapRefusesTheExcessWhileAnotherSenderGetsIn) {
+  const auto dev = dev_key("dev");  // 1,000,000 CT at genesis: resources for 14 million transfers
+  const auto community = dev_key("community");
+  const auto bob = dev_key("bob").public_key();
+  const TimeMs exp = kT0 + 60'000;
+  for (uint64_t i = 0; i < kMaxPendingPerSender; ++i) {
+    auto id = admission->admit(testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), i, exp), kT0 + 500);
+    ASSERT_TRUE(id) << i << ": " << id.error().message;
+  }
+  auto excess = testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), kMaxPendingPerSender, exp);
+  auto refused = admission->admit(excess, kT0 + 500);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().name, "tx.sender_pending_cap");
+  EXPECT_EQ(refused.error().code, 3103);
+  EXPECT_EQ(admission->size(), kMaxPendingPerSender);
+  EXPECT_EQ(admission->next_sequence(dev.public_key()), kMaxPendingPerSender);  // the refusal left no trace
+
+  auto other = admission->admit(testing::make_transfer(chain_id(), community, bob, Amount::ct(1), 0, exp), kT0 + 500);
+  ASSERT_TRUE(other) << other.error().message;
+
+  // Once one of dev's transfers leaves the mempool (here: rejected), dev has room again.
+  admission->reject(admission->oldest(1).front().id(), chain::chain_error("tx.expired", "test"));
+  admission->rebuild_pending(kT0 + 600);  // the rest no longer apply in order: dropped
+  EXPECT_EQ(admission->size(), 1u);       // community's
+  auto again = admission->admit(testing::make_transfer(chain_id(), dev, bob, Amount::ct(1), 0, exp), kT0 + 700);
+  EXPECT_TRUE(again) << again.error().message;
 }
 
 // After a branch switch, the popped blocks' transactions go back ahead of the waiting ones, so

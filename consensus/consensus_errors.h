@@ -12,6 +12,7 @@ inline constexpr core::ErrorDef kConsensusErrors[] = {
     // Was 2012 in the chain's range; the name stayed, 2012 stays reserved there.
     {3101, "tx.mempool_full", core::ErrorClass::kUnavailable},
     {3102, "consensus.no_verify_pool", core::ErrorClass::kInternal},
+    {3103, "tx.sender_pending_cap", core::ErrorClass::kUnavailable},
     // The fork database's admission (fork_choice.h). Outside the window, over a share or full:
     // an honest peer may relay such a block (it cannot know this node's final block or shares).
     {3110, "consensus.fork_outside_window", core::ErrorClass::kUnavailable},

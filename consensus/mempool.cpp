@@ -5,7 +5,13 @@ namespace lingji::consensus {
 void Mempool::add(chain::SignedTransaction tx) {
   uint64_t order = next_order_++;
   by_id_.emplace(tx.id(), order);
+  ++by_sender_[tx.body().sender];
   by_order_.emplace(order, std::move(tx));
+}
+
+size_t Mempool::pending_of(const core::PublicKey& sender) const {
+  auto it = by_sender_.find(sender);
+  return it == by_sender_.end() ? 0 : it->second;
 }
 
 std::vector<chain::SignedTransaction> Mempool::oldest(size_t max) const {
@@ -23,7 +29,10 @@ const chain::SignedTransaction* Mempool::find(const core::Hash256& id) const {
 void Mempool::remove(const core::Hash256& id) {
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return;
-  by_order_.erase(it->second);
+  auto tx = by_order_.find(it->second);
+  auto count = by_sender_.find(tx->second.body().sender);
+  if (--count->second == 0) by_sender_.erase(count);
+  by_order_.erase(tx);
   by_id_.erase(it);
 }
 

@@ -29,7 +29,10 @@ rocksdb::Slice slice(core::ByteView v) { return {reinterpret_cast<const char*>(v
 // "3": the state rules of the module kit: the listing record under its own key prefix ('I', was
 // 'G' "listing"), and evidence ejecting by the slot of the enacted block intervals. A state of
 // format 2 would restore (its root matches) yet read as unlisted: it is refused instead.
-const std::string kStoreFormat = "3";
+// "4": the resource model (chain/resources/resources.h): account records carry mana and
+// mana_time, the params record four more parameters; format-3 records would decode as accounts
+// that never settled, so a format-3 directory is refused.
+const std::string kStoreFormat = "4";
 
 core::Error io_error(const rocksdb::Status& s) {
   return storage_error("storage.io_error", "RocksDB: " + s.ToString());

@@ -9,7 +9,7 @@
 //   state      state key -> value (chain/state/state.h), the state after the head block
 //   undo       height -> the previous values of the keys that block wrote (encode_change_set),
 //              kept until the block is final so that a branch switch can pop it
-//   default    "format" -> "2" (block bodies in block files); older stores are refused at open
+//   default    "format" -> "4" (block_store.cpp says what each changed); older stores are refused at open
 // commit_block() appends the block's bytes to the block files, then writes its location, its
 // indexes, its state changes and the new head in one WriteBatch, so after a crash at any moment
 // the store holds either all of a block or none of it (bytes written but never committed are

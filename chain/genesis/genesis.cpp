@@ -1,5 +1,6 @@
 #include "chain/genesis/genesis.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -16,6 +17,7 @@ Bytes Genesis::encode() const {
   core::Writer w;
   w.string(chain_name).i64(genesis_time).i64(utc_offset_minutes);
   w.u32(params.block_interval_ms).u32(params.max_block_transactions).i64(params.max_transaction_lifetime_ms);
+  w.i64(params.resource_window_ms);
   w.fixed(foundation).u32(static_cast<uint32_t>(producers.size()));
   for (const auto& p : producers) w.fixed(p);
   w.u32(static_cast<uint32_t>(allocations.size()));
@@ -39,6 +41,8 @@ core::Status Genesis::validate() const {
     return bad("max_block_transactions must be within 1..100000");
   if (params.max_transaction_lifetime_ms < 1000 || params.max_transaction_lifetime_ms > 86'400'000)
     return bad("max_transaction_lifetime_ms must be within 1000..86400000");
+  if (params.resource_window_ms < 60'000 || params.resource_window_ms > 2'592'000'000)
+    return bad("resource_window_ms must be within 60000..2592000000");
   if (producers.empty() || producers.size() > kMaxActiveProducers)
     return bad("producers must list 1 to " + std::to_string(kMaxActiveProducers) + " signing keys");
   if (std::set<PublicKey>(producers.begin(), producers.end()).size() != producers.size())
@@ -70,9 +74,14 @@ ChangeSet Genesis::initial_state() const {
     const Bytes* get(ByteView) const override { return nullptr; }
   } empty;
   StateOverlay s(empty);
+  const ResourceParams resources = genesis_params(*this).resources;
   for (const auto& a : allocations) {
-    store_account(s, a.account, Account{a.amount, 0});
-    int months = category_lock_months(a.category);
+    // The genesis holders start with full mana: what they hold free (a locked allocation counts
+    // for nothing until it unlocks) has been theirs since before block 1.
+    const int months = category_lock_months(a.category);
+    const int64_t capacity = resource_capacity(resources, months > 0 ? Amount::zero() : a.amount);
+    // (mana_time 0 would mean "never settled": a genesis at the epoch settles at 1 ms.)
+    store_account(s, a.account, Account{a.amount, 0, 0, capacity, std::max<TimeMs>(genesis_time, 1)});
     if (months > 0)
       store_lock(s, a.account, Lock{a.category, a.amount, core::add_months(genesis_time, months, utc_offset_minutes)});
   }

@@ -7,6 +7,7 @@
 //   genesis    := chain_name:string genesis_time:i64 utc_offset_minutes:i64 params
 //                 foundation:fixed<32> producers:vector<fixed<32>> allocations:vector<allocation>
 //   params     := block_interval_ms:u32 max_block_transactions:u32 max_transaction_lifetime_ms:i64
+//                 resource_window_ms:i64
 //   allocation := category:u8 name:string account:fixed<32> amount:i64
 // validate() enforces R1: exactly 10,000,000,000 CT in all, each category exactly its share,
 // every amount positive, no account twice. Lock-ups follow from the category (R2), not from
@@ -27,6 +28,9 @@ struct ChainParams {
   uint32_t block_interval_ms = 1000;
   uint32_t max_block_transactions = 10000;
   int64_t max_transaction_lifetime_ms = 3'600'000;
+  // The first value of the committee's resource_window_ms (chain/resources/resources.h): a dev
+  // chain, whose fresh accounts must act at once, shortens it.
+  int64_t resource_window_ms = 86'400'000;
   bool operator==(const ChainParams&) const = default;
 };
 

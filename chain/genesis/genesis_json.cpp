@@ -1,7 +1,7 @@
 // genesis_json.cpp: the genesis file format (JSON), e.g. genesis/default.json:
 // {"chain_name": "...", "genesis_time": "2026-01-01T00:00:00+08:00", "utc_offset_minutes": 480,
 //  "parameters": {"block_interval_ms": 1000, "max_block_transactions": 10000,
-//                 "max_transaction_lifetime_ms": 3600000},
+//                 "max_transaction_lifetime_ms": 3600000, "resource_window_ms": 86400000},
 //  "foundation": "lj1q...", "producers": ["lj1q...", ...],
 //  "allocations": [{"category": "team", "name": "...", "account": "lj1q...",
 //                   "amount": "1500000000.00000000"}, ...]}
@@ -59,7 +59,8 @@ core::Result<Genesis> parse_genesis_json(std::string_view text) {
       };
       if (!read("block_interval_ms", g.params.block_interval_ms) ||
           !read("max_block_transactions", g.params.max_block_transactions) ||
-          !read("max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms))
+          !read("max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms) ||
+          !read("resource_window_ms", g.params.resource_window_ms))
         return bad("parameters must be integers in range");
     }
     auto foundation = core::parse_address(j.at("foundation").get<std::string>());
@@ -98,7 +99,8 @@ std::string genesis_to_json(const Genesis& g) {
   j["utc_offset_minutes"] = g.utc_offset_minutes;
   j["parameters"] = {{"block_interval_ms", g.params.block_interval_ms},
                      {"max_block_transactions", g.params.max_block_transactions},
-                     {"max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms}};
+                     {"max_transaction_lifetime_ms", g.params.max_transaction_lifetime_ms},
+                     {"resource_window_ms", g.params.resource_window_ms}};
   j["foundation"] = core::encode_address(g.foundation);
   j["producers"] = nlohmann::json::array();
   for (const auto& p : g.producers) j["producers"].push_back(core::encode_address(p));

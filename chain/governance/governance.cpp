@@ -273,6 +273,7 @@ void decide_due(StateOverlay& s, const Genesis& g, uint64_t height, uint64_t slo
 GovernedParams genesis_params(const Genesis& g) {
   GovernedParams p;
   p.block_interval_ms = g.params.block_interval_ms;
+  p.resources.window_ms = g.params.resource_window_ms;
   return p;
 }
 

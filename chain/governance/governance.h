@@ -32,6 +32,8 @@
 // State keys (codec.h primitives; the id in the key is big-endian):
 //   'C' "params"          -> params := bet_fee_min_bp:u32 bet_fee_max_bp:u32 bet_fee_default_bp:u32
 //                                      bet_min:i64 bet_max:i64 block_interval_ms:u32 block_reward:i64
+//                                      resource_window_ms:u32 resource_units_per_ct:u32
+//                                      resource_floor_units:u32 resource_tx_units:u32
 //   'C' "height"          -> height:u64   (the block being applied; the head's in a mempool check)
 //   'C' "next"            -> the next proposal id:u64 (ids start at 1)
 //   'C' "open"            -> vector<id:u64 proposer:fixed<32> expires_height:u64 effective_height:u64>
@@ -59,7 +61,8 @@ inline constexpr uint64_t kMaxEnactDelayBlocks = 1'209'600;
 inline constexpr size_t kMaxOpenPerMember = 4;
 inline constexpr size_t kMaxDescriptionBytes = 256;
 
-// The genesis values: block_interval_ms from the genesis, the rest the defaults above.
+// The genesis values: block_interval_ms and resource_window_ms from the genesis, the rest the
+// defaults above.
 GovernedParams genesis_params(const Genesis& g);
 // Writes the parameters and the first slot segment (part of Genesis::initial_state).
 void init_governance(StateOverlay& s, const Genesis& g);

@@ -27,6 +27,10 @@ enum class ParamId : uint8_t {
   kBetMax = 5,
   kBlockIntervalMs = 6,
   kBlockReward = 7,
+  kResourceWindowMs = 8,
+  kResourceUnitsPerCt = 9,
+  kResourceFloorUnits = 10,
+  kResourceTxUnits = 11,
 };
 
 struct ParamChange {

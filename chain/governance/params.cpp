@@ -15,6 +15,7 @@ const char* bounds_unit(ParamUnit u) {
     case ParamUnit::kBasisPoints: return "basis points";
     case ParamUnit::kMilliseconds: return "ms";
     case ParamUnit::kAmount: return "units";
+    case ParamUnit::kResourceUnits: return "resource units";
   }
   return "";
 }
@@ -26,6 +27,7 @@ const char* param_unit_name(ParamUnit u) {
     case ParamUnit::kBasisPoints: return "basis_points";
     case ParamUnit::kMilliseconds: return "ms";
     case ParamUnit::kAmount: return "ct";
+    case ParamUnit::kResourceUnits: return "resource_units";
   }
   return "unknown";
 }

@@ -14,13 +14,15 @@
 #include <string_view>
 
 #include "chain/governance/governance_ops.h"
+#include "chain/resources/resources.h"
 #include "core/amount.h"
 #include "core/result.h"
 
 namespace lingji::chain {
 
 // Fees are in basis points of a stake (R6: 1-5%); bet limits and the reward are amounts (R5:
-// from 0.1 CT up to a cap such as 200 CT).
+// from 0.1 CT up to a cap such as 200 CT); the resource model's rates are in resource units
+// (chain/resources/resources.h, docs/resources.md).
 struct GovernedParams {
   uint32_t bet_fee_min_bp = 100;
   uint32_t bet_fee_max_bp = 500;
@@ -29,6 +31,7 @@ struct GovernedParams {
   Amount bet_max = Amount::ct(200);
   uint32_t block_interval_ms = 1000;
   Amount block_reward = Amount::ct(1);
+  ResourceParams resources;
   bool operator==(const GovernedParams&) const = default;
 };
 
@@ -36,8 +39,9 @@ enum class ParamUnit : uint8_t {
   kBasisPoints,   // a whole number of 1/100 %
   kMilliseconds,  // a whole number of ms
   kAmount,        // CT, written as a decimal ("0.1") at the edges, units inside
+  kResourceUnits, // a whole number of resource units (1 RU = 1 byte of a transaction)
 };
-const char* param_unit_name(ParamUnit u);  // "basis_points", "ms", "ct"
+const char* param_unit_name(ParamUnit u);  // "basis_points", "ms", "ct", "resource_units"
 
 struct ParamRow {
   ParamId id;
@@ -72,6 +76,20 @@ inline constexpr ParamRow kParams[] = {
     {ParamId::kBlockReward, "block_reward", ParamUnit::kAmount, 0, Amount::kMaxMoney, true,
      [](const GovernedParams& p) { return p.block_reward.units(); },
      [](GovernedParams& p, int64_t v) { p.block_reward = Amount::units(v); }},
+    // The resource model (docs/resources.md). The upper bounds keep its arithmetic in int64:
+    // capacity <= 1e10 CT * 1e8 RU.
+    {ParamId::kResourceWindowMs, "resource_window_ms", ParamUnit::kMilliseconds, 60'000, 2'592'000'000, false,
+     [](const GovernedParams& p) { return p.resources.window_ms; },
+     [](GovernedParams& p, int64_t v) { p.resources.window_ms = v; }},
+    {ParamId::kResourceUnitsPerCt, "resource_units_per_ct", ParamUnit::kResourceUnits, 1, 100'000'000, false,
+     [](const GovernedParams& p) { return p.resources.units_per_ct; },
+     [](GovernedParams& p, int64_t v) { p.resources.units_per_ct = v; }},
+    {ParamId::kResourceFloorUnits, "resource_floor_units", ParamUnit::kResourceUnits, 0, 100'000'000, false,
+     [](const GovernedParams& p) { return p.resources.floor_units; },
+     [](GovernedParams& p, int64_t v) { p.resources.floor_units = v; }},
+    {ParamId::kResourceTxUnits, "resource_tx_units", ParamUnit::kResourceUnits, 0, 100'000'000, false,
+     [](const GovernedParams& p) { return p.resources.tx_units; },
+     [](GovernedParams& p, int64_t v) { p.resources.tx_units = v; }},
 };
 
 consteval bool params_table_is_well_formed() {

@@ -12,13 +12,13 @@ namespace lingji::chain {
 namespace {
 
 TEST(ParamsTableTest, EveryIdHasOneRowAndItsName) {
-  for (uint8_t id = 1; id <= 7; ++id) {
+  for (uint8_t id = 1; id <= 11; ++id) {
     const ParamRow* row = find_param(static_cast<ParamId>(id));
     ASSERT_NE(row, nullptr) << int{id};
     EXPECT_EQ(find_param(row->name), row);
     EXPECT_EQ(param_name(row->id), row->name);
   }
-  EXPECT_EQ(find_param(static_cast<ParamId>(8)), nullptr);
+  EXPECT_EQ(find_param(static_cast<ParamId>(12)), nullptr);
   EXPECT_EQ(find_param("no_such_param"), nullptr);
   EXPECT_STREQ(param_name(static_cast<ParamId>(99)), "unknown");
 }
@@ -50,10 +50,13 @@ TEST(ParamsTableTest, TheStoredRecordRoundTripsEveryRow) {
   StateOverlay s(state);
   store_params(s, p);
   EXPECT_EQ(load_params(s), p);
-  // The record is the rows in table order, u32 or i64 each: 4 narrow + 3 wide = 40 bytes.
+  // The record is the rows in table order, u32 or i64 each: 8 narrow + 3 wide = 56 bytes.
   size_t bytes = 0;
   for (const auto& row : kParams) bytes += row.wide ? 8 : 4;
-  EXPECT_EQ(bytes, 40u);
+  EXPECT_EQ(bytes, 56u);
+  const Bytes record_key{'C', 'p', 'a', 'r', 'a', 'm', 's'};
+  ASSERT_NE(state.get(record_key), nullptr);
+  EXPECT_EQ(state.get(record_key)->size(), 56u);
   auto next = apply_changes(genesis_params(g), {{ParamId::kBetFeeDefaultBp, 300}, {ParamId::kBlockReward, 7}});
   ASSERT_TRUE(next);
   EXPECT_EQ(next->bet_fee_default_bp, 300u);

@@ -16,13 +16,15 @@ Account load_account(const StateReader& s, const core::PublicKey& key) {
   r.i64(balance);
   r.u64(a.sequence);
   r.u8(a.flags);
+  r.i64(a.mana);
+  r.i64(a.mana_time);
   a.balance = core::Amount::units(balance);
   return a;
 }
 
 void store_account(StateOverlay& s, const core::PublicKey& key, const Account& account) {
   core::Writer w;
-  w.i64(account.balance.units()).u64(account.sequence).u8(account.flags);
+  w.i64(account.balance.units()).u64(account.sequence).u8(account.flags).i64(account.mana).i64(account.mana_time);
   s.put(account_key(key), w.take());
 }
 

@@ -1,10 +1,15 @@
-// account.h: an account's balance (free and locked together) and its sequence number, the
-// count of transactions it has sent (the next transaction must carry exactly this number).
-// State key: 'A' || public key (32 bytes) -> balance:i64 sequence:u64 flags:u8
+// account.h: an account's balance (free and locked together), its sequence number, the count
+// of transactions it has sent (the next transaction must carry exactly this number), and its
+// resource mana (chain/resources/resources.h): kept here because every transaction already reads
+// and writes its sender's record, so the model costs no extra state read or write.
+// State key: 'A' || public key (32 bytes) -> balance:i64 sequence:u64 flags:u8 mana:i64
+//                                             mana_time:i64
+// (mana and mana_time since store format 4; mana_time 0: never settled.)
 #pragma once
 
 #include "chain/state/state.h"
 #include "core/amount.h"
+#include "core/calendar.h"
 #include "core/keys.h"
 
 namespace lingji::chain {
@@ -19,6 +24,8 @@ struct Account {
   core::Amount balance;
   uint64_t sequence = 0;
   uint8_t flags = 0;
+  int64_t mana = 0;        // resource units as of mana_time
+  core::TimeMs mana_time = 0;  // block time of the last settlement; 0: never
 };
 
 StateKey account_key(const core::PublicKey& key);

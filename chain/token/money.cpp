@@ -1,21 +1,21 @@
 #include "chain/token/money.h"
 
+#include <algorithm>
+
 #include "chain/chain_errors.h"
 #include "chain/producers/producer.h"
+#include "chain/resources/resources.h"
 #include "chain/token/account.h"
 #include "chain/vesting/vesting.h"
 #include "core/codec.h"
 
 namespace lingji::chain::token {
-namespace {
 
 core::Amount free_of(const StateReader& s, const core::PublicKey& key, const Account& a, TimeMs time,
                      int utc_offset_minutes) {
   // The flag spares a plain account the lookup of a lock it does not have.
   return (a.flags & kAccountHasLock) ? spendable(s, key, a.balance, time, utc_offset_minutes) : a.balance;
 }
-
-}  // namespace
 
 core::Amount free_balance(const StateReader& s, const core::PublicKey& account, TimeMs time,
                           int utc_offset_minutes) {
@@ -39,6 +39,13 @@ core::Status move(StateOverlay& s, const core::PublicKey& from, const core::Publ
   Account b = load_account(s, to);
   auto b_after = core::checked_add(b.balance, amount);
   if (!b_after) return chain_error("token.balance_overflow", "the receiving balance would overflow");
+  // Mana follows free CT: settle both at their capacities before the move, then cut the sender's
+  // to its capacity after it (else stake passed from account to account would bring fresh mana).
+  const ResourceParams resources = ctx.resources ? *ctx.resources : load_resource_params(s);
+  const core::Amount b_free = free_of(s, to, b, ctx.block_time, ctx.genesis.utc_offset_minutes);
+  settle_mana(a, resources, resource_capacity(resources, free), ctx.block_time);
+  settle_mana(b, resources, resource_capacity(resources, b_free), ctx.block_time);
+  a.mana = std::min(a.mana, resource_capacity(resources, *core::checked_sub(free, amount)));
   a.balance = *core::checked_sub(a.balance, amount);
   b.balance = *b_after;
   store_account(s, from, a);

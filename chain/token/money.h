@@ -3,7 +3,10 @@
 // move(); nothing else writes a balance after the genesis. move() does, in one place:
 //   - the checked arithmetic (positive amount, enough balance, no overflow),
 //   - the lock rules of R2 (only free CT moves: chain/vesting/vesting.h),
-//   - the vote weights that follow balances (chain/producers/producer.h), and
+//   - the vote weights that follow balances (chain/producers/producer.h),
+//   - the resource mana that follows free balances (chain/resources/resources.h): both accounts
+//     are settled at the capacity they had, and the sender's mana is cut to its new capacity,
+//     so moving stake around never creates mana, and
 //   - the event that reports the move (chain/events.h).
 // It checks everything before writing, so a refused move leaves the state untouched.
 //
@@ -23,8 +26,16 @@
 #include "chain/events.h"
 #include "chain/state/state.h"
 
+namespace lingji::chain {
+struct Account;
+}
+
 namespace lingji::chain::token {
 
+// The free part of a's balance at `time` (a is `account`'s record); reads the lock record only if
+// the account has one.
+core::Amount free_of(const StateReader& s, const core::PublicKey& account, const Account& a, TimeMs time,
+                     int utc_offset_minutes);
 // The part of `account`'s balance that may move at `time` (all of it unless it has a lock).
 core::Amount free_balance(const StateReader& s, const core::PublicKey& account, TimeMs time,
                           int utc_offset_minutes);
