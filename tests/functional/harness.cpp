@@ -219,6 +219,13 @@ CliResult run_binary(const std::string& name, const std::vector<std::string>& ar
   return {code, read_all(tmp.path() / "out"), read_all(tmp.path() / "err")};
 }
 
+void init_keys(const std::filesystem::path& data_dir, const std::vector<std::string>& args) {
+  std::vector<std::string> all{"--init-key", "--data-dir", data_dir.string()};
+  all.insert(all.end(), args.begin(), args.end());
+  const CliResult r = run_binary("lingjid", all);
+  if (r.exit_code != 0) throw std::runtime_error("lingjid --init-key failed: " + r.err + r.out);
+}
+
 CliResult run_cli(const std::string& node_url, const std::filesystem::path& wallet_dir,
                   const std::vector<std::string>& args) {
   std::vector<std::string> all{"--node", node_url, "--wallet", wallet_dir.string()};
