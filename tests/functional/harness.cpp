@@ -108,7 +108,8 @@ void NodeProcess::start() {
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      throw std::runtime_error("lingjid exited at start: " + read_all(log.string() + ".err"));
+      throw std::runtime_error("lingjid exited at start with code " + std::to_string(*exit_code_) + ": " +
+                               read_all(log.string() + ".err") + "\nits output:\n" + read_all(log));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -56,6 +56,7 @@ TEST(KeySafety, AProducerRestartedOnAnEmptyDataDirectoryDoesNotVoteAndSaysWhy) {
 
   // Same seed, empty data directory: everything it knew, its safety file included, is gone.
   victim.kill9();
+  const uint64_t killed_at_head = info(net.node(0))["head_height"].get<uint64_t>();
   std::filesystem::remove_all(dir.path() / "node3");
   victim.start();
   wait_until([&] { return info(victim)["head_height"].get<uint64_t>() + 2 >= info(net.node(0))["head_height"].get<uint64_t>(); },
@@ -73,6 +74,10 @@ TEST(KeySafety, AProducerRestartedOnAnEmptyDataDirectoryDoesNotVoteAndSaysWhy) {
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(info(net.node(i))["voting_disabled"].empty()) << "node " << i;
 
   // The three others (a quorum) keep finalizing; the victim never votes nor produces again.
+  // Votes it cast before the kill reach the record only with the certificate that carries them,
+  // in a later block: wait for those blocks before taking the count.
+  wait_until([&] { return info(net.node(0))["head_height"].get<uint64_t>() >= killed_at_head + 3; },
+             "the certificates of the victim's last votes to land");
   const Json before = producer_record(net.node(0), 3);
   const uint64_t lib_before = lib(net.node(0));
   wait_until([&] { return lib(net.node(0)) >= lib_before + 8; }, "finality to go on without the victim");

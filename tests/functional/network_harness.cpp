@@ -27,6 +27,8 @@ TestNetwork::TestNetwork(const std::filesystem::path& dir, NetworkSpec spec) : d
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
   // Starting a node takes a few hundred milliseconds: the first slot starts after all are up.
+  // The --init-key runs come first (about 0.2 s each), well before the genesis time, after which
+  // a genesis key is refused.
   genesis_.genesis_time = (now / 1000 + 3 + static_cast<int64_t>(spec.keys_per_node.size()) / 2) * 1000;
   if (spec.block_interval_ms > 0) genesis_.params.block_interval_ms = static_cast<uint32_t>(spec.block_interval_ms);
   genesis_.producers.clear();
