@@ -66,9 +66,13 @@ HttpResponse Routes::handle(const HttpRequest& request) {
   std::string_view rest;
   if (path == "/v1/info") {
     if (!get) return method_not_allowed("GET");
-    return json_response(200, node_.read([&](const chain::Chain& c, const storage::BlockStore&) {
-      return info_json(c, node_);
-    }));
+    // Each producer key of this node that neither votes nor signs blocks, with the reason
+    // (a missing or damaged safety file: issue 14, item 2). Read under its own lock.
+    Json disabled = Json::object();
+    for (const auto& [key, why] : node_.voting_disabled_reasons()) disabled[key.hex()] = why;
+    Json info = node_.read([&](const chain::Chain& c, const storage::BlockStore&) { return info_json(c, node_); });
+    info["voting_disabled"] = std::move(disabled);
+    return json_response(200, info);
   }
   if (path == "/v1/supply") {
     if (!get) return method_not_allowed("GET");

@@ -33,6 +33,7 @@ class RoutesLockTest : public ::testing::Test {
     o.data_dir = dir;
     o.genesis = testing::dev_genesis(kT0);
     o.producer_keys = {dev_key("producer")};
+    o.init_keys_of_new_chain = true;  // a test chain: its key is new
     o.block_read_hook = [this] { on_block_read(); };
     auto opened = consensus::Controller::open(std::move(o));
     ASSERT_TRUE(opened);

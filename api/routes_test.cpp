@@ -29,6 +29,7 @@ class RoutesTest : public ::testing::Test {
     o.data_dir = dir;
     o.genesis = genesis;
     o.producer_keys = {dev_key("producer")};
+    o.init_keys_of_new_chain = true;  // a test chain: its key is new
     auto opened = consensus::Controller::open(std::move(o));
     ASSERT_TRUE(opened);
     ctl = std::move(opened.value());

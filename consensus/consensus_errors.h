@@ -24,6 +24,11 @@ inline constexpr core::ErrorDef kConsensusErrors[] = {
     // Votes (vote_collector.h): a slot this node cannot use yet, or a voter's early votes full.
     {3115, "consensus.vote_outside_window", core::ErrorClass::kUnavailable},
     {3116, "consensus.early_votes_full", core::ErrorClass::kUnavailable},
+    // Producer keys and their safety files (producer_keys.h, safety_store.h; issue 14).
+    {3117, "producer.key_was_in_a_set", core::ErrorClass::kRejected},
+    {3118, "producer.no_safety_state", core::ErrorClass::kUnavailable},
+    {3119, "producer.slot_already_signed", core::ErrorClass::kRejected},
+    {3120, "safety.old_version", core::ErrorClass::kRejected},
 };
 static_assert(core::check_table(kConsensusErrors, "consensus"));
 

@@ -4,6 +4,7 @@
 
 #include "chain/chain_errors.h"
 #include "consensus/block_gate.h"
+#include "consensus/safety_store.h"
 
 namespace lingji::consensus {
 
@@ -16,7 +17,8 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
   std::unique_ptr<Controller> node(new Controller());
   node->store_ = std::move(*store);
   auto& s = *node->store_;
-  if (!s.genesis_json()) {
+  const bool new_chain = !s.genesis_json();
+  if (new_chain) {
     if (!options.genesis)
       return chain_error("genesis.invalid", "the data directory holds no chain and no genesis was given");
     if (auto st = s.put_genesis_json(chain::genesis_to_json(*options.genesis)); !st) return st.error();
@@ -36,6 +38,15 @@ core::Result<std::unique_ptr<Controller>> Controller::open(ControllerOptions opt
     if (auto st = node->chain_->restore(s.load_state(), head->header); !st)
       return storage::storage_error("storage.corruption",
                               st.error().message + "; run lingjid --replay to rebuild the state");
+  }
+  if (new_chain && options.init_keys_of_new_chain) {
+    const auto safety_dir = options.data_dir / "safety";
+    const auto fin = node->chain_->final_block();
+    for (const auto& key : options.producer_keys) {
+      auto st = SafetyStore::create(safety_dir, key.public_key(), chain::finality::SafetyState::initial(fin.slot, fin.id));
+      // An existing file (a key listed twice, or a file left in the directory) is read as it is.
+      if (!st && st.error().name != "finality.safety_file_exists") return st.error();
+    }
   }
   node->parts_ = std::make_unique<NodeParts>(*node->chain_, s, options.producer_keys, options.data_dir / "safety",
                                             options.mempool_capacity);
@@ -140,6 +151,27 @@ std::string Controller::voting_disabled_reason(const core::PublicKey& key) const
 std::vector<std::pair<core::PublicKey, std::string>> Controller::voting_disabled_reasons() const {
   std::lock_guard lock(mu_);
   return parts_->keys->disabled_reasons();
+}
+
+core::Result<std::vector<std::string>> Controller::init_producer_keys(core::TimeMs now) {
+  std::lock_guard lock(mu_);
+  ProducerKeys& keys = *parts_->keys;
+  for (const auto& k : keys.all()) {
+    if (auto st = ProducerKeys::check_new_key(k.public_key, *chain_, now); !st) return st.error();
+    if (SafetyStore::load(keys.safety_dir(), k.public_key).status != SafetyLoad::kMissing ||
+        std::filesystem::exists(SafetyStore::temp_path(keys.safety_dir(), k.public_key)))
+      return chain_error("finality.safety_file_exists",
+                         "key " + k.public_key.hex() + " already has a safety file in " + keys.safety_dir().string() +
+                             ": it is never created again");
+  }
+  std::vector<std::string> out;
+  for (auto& k : keys.all()) {
+    if (auto st = ProducerKeys::init_key(keys.safety_dir(), k.public_key, *chain_, now); !st) return st.error();
+    keys.reload(k, *chain_);
+    out.push_back("created " + SafetyStore::file_path(keys.safety_dir(), k.public_key).string() + " for key " +
+                  k.public_key.hex() + " (locked on block " + std::to_string(chain_->final_block().height) + ")");
+  }
+  return out;
 }
 
 void Controller::send_votes(const std::vector<chain::finality::SignedVote>& votes) {

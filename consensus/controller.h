@@ -55,6 +55,11 @@ struct ControllerOptions {
   size_t mempool_capacity = 50'000;  // five full blocks: bounds the per-block re-check
   // Test instrumentation: runs before each read of the block files (storage::BlockStore::set_read_hook).
   std::function<void()> block_read_hook;
+  // Create the safety file of each producer key that has none, if and only if this open creates
+  // the chain (the data directory held none). Only for a chain that nobody else can have, whose
+  // keys cannot have voted anywhere: lingjid --dev's fresh chain (its genesis time is now, so
+  // its chain id is its own) and tests. Any other key is initialised by init_producer_keys.
+  bool init_keys_of_new_chain = false;
 };
 
 class Controller {
@@ -96,6 +101,12 @@ class Controller {
   std::string voting_disabled_reason(const core::PublicKey& key) const;
   // The keys of this node that do not vote, each with the reason, in the order they were given.
   std::vector<std::pair<core::PublicKey, std::string>> voting_disabled_reasons() const;
+  // lingjid --init-key: creates the safety file of every producer key of this node, which then
+  // votes and signs blocks (ProducerKeys::init_key says which keys are refused). All keys are
+  // checked before any file is written. Returns one line per key created, for the operator.
+  // Errors: producer.key_was_in_a_set, finality.safety_file_exists (a key that has a file or a
+  // .tmp), finality.safety_io_error.
+  core::Result<std::vector<std::string>> init_producer_keys(core::TimeMs now);
 
   // A block from a peer.
   //   kApplied: the head changed: the block extended it, or its branch has the higher quorum

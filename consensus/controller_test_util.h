@@ -16,6 +16,7 @@
 #include "chain/chain_test_util.h"
 #include "chain/token/account.h"
 #include "consensus/controller.h"
+#include "consensus/safety_store.h"
 
 namespace lingji::consensus {
 
@@ -44,6 +45,7 @@ class ControllerTest : public ::testing::Test {
     o.data_dir = dir;
     o.genesis = genesis;
     o.producer_keys = {chain::dev_key("producer")};
+    o.init_keys_of_new_chain = true;  // a test chain: its key is new
     auto opened = Controller::open(std::move(o));
     ASSERT_TRUE(opened) << opened.error().message;
     ctl = std::move(*opened);
@@ -107,6 +109,7 @@ inline std::unique_ptr<Controller> open_producer(const std::filesystem::path& di
   o.data_dir = dir;
   o.genesis = g;
   o.producer_keys = std::move(keys);
+  o.init_keys_of_new_chain = true;  // a test chain: its keys are new
   auto opened = Controller::open(std::move(o));
   EXPECT_TRUE(opened) << opened.error().message;
   return opened ? std::move(*opened) : nullptr;
@@ -208,6 +211,11 @@ class PartsTest : public ::testing::Test {
   // (Re)builds every part with these producer keys, wired as the node wires them.
   void build(std::vector<core::PrivateKey> producer_keys) {
     parts_reset();
+    // The test's keys are new: each gets its safety file here (a node never creates one itself).
+    for (const auto& k : producer_keys) {
+      const auto fin = node_chain->final_block();
+      (void)SafetyStore::create(dir / "safety", k.public_key(), chain::finality::SafetyState::initial(fin.slot, fin.id));
+    }
     parts = std::make_unique<NodeParts>(*node_chain, *store, producer_keys, dir / "safety", 100);
     keys = parts->keys.get();
     admission = parts->admission.get();

@@ -88,8 +88,10 @@ TEST(ControllerVotingTest, SeveralKeysInOneNodeProduceInTheirSlotsAndEachVotes) 
   EXPECT_NE(many->voting_disabled_reason(dev_key("p1").public_key()).find("damaged"), std::string::npos);
   EXPECT_EQ(many->voting_disabled_reason(dev_key("p0").public_key()), "");
   many->set_vote_listener([&](const finality::SignedVote& v) { many_votes.push_back(v); });
+  // The next slot of a key this node holds and can sign with (p1's file is damaged: it signs no
+  // block either; which slots are p1's depends on the chain id's shuffle).
   uint64_t slot = 9;
-  while (schedule_key(slot) == dev_key("p3").public_key()) ++slot;
+  while (schedule_key(slot) == dev_key("p3").public_key() || schedule_key(slot) == dev_key("p1").public_key()) ++slot;
   ASSERT_TRUE(many->produce(kT0 + 1000 * slot));
   ASSERT_EQ(many_votes.size(), 2u);
   for (const auto& v : many_votes) EXPECT_NE(v.voter, dev_key("p1").public_key());
@@ -98,8 +100,9 @@ TEST(ControllerVotingTest, SeveralKeysInOneNodeProduceInTheirSlotsAndEachVotes) 
   std::filesystem::remove_all(base);
 }
 
-// The keys alone: a key listed twice is kept once, each gets its safety file; a lost file of a
-// key the chain never saw voting is created afresh, and a damaged one silences that key only.
+// The keys alone: a key listed twice is kept once; opening the keys never creates a safety file
+// (issue 14, item 2): a key without one, or with a damaged one, neither votes nor signs, and says
+// why; init_key creates the file of a new key only.
 TEST(ProducerKeysTest, EachKeyHasItsSafetyFileAndADamagedOneSilencesItsKey) {
   const auto dir = test_dir("lingji-keys-");
   std::filesystem::remove_all(dir);
@@ -109,21 +112,65 @@ TEST(ProducerKeysTest, EachKeyHasItsSafetyFileAndADamagedOneSilencesItsKey) {
     ProducerKeys keys({p, q, p}, dir, chain);
     EXPECT_EQ(keys.public_keys(), (std::vector<PublicKey>{p.public_key(), q.public_key()}));
     ASSERT_TRUE(keys.find(p.public_key()));
-    EXPECT_TRUE(keys.find(p.public_key())->safety);
+    EXPECT_FALSE(keys.find(p.public_key())->safety) << "a safety file was made implicitly";
+    EXPECT_FALSE(std::filesystem::exists(SafetyStore::file_path(dir, p.public_key())));
+    EXPECT_NE(keys.find(p.public_key())->voting_disabled.find("--init-key"), std::string::npos);
+    EXPECT_EQ(keys.disabled_reasons().size(), 2u);
     EXPECT_FALSE(keys.find(dev_key("p2").public_key()));
-    EXPECT_TRUE(keys.disabled_reasons().empty());
     EXPECT_EQ(&keys.front(), keys.find(p.public_key()));
+  }
+  // p0 and p1 were never in a set of this chain: they are new keys.
+  for (const auto& k : {p, q}) ASSERT_TRUE(ProducerKeys::init_key(dir, k.public_key(), chain, kT0 + 10'000));
+  EXPECT_EQ(ProducerKeys::init_key(dir, p.public_key(), chain, kT0).error().name, "finality.safety_file_exists");
+  {
+    ProducerKeys keys({p, q}, dir, chain);
+    EXPECT_TRUE(keys.find(p.public_key())->safety);
+    EXPECT_TRUE(keys.disabled_reasons().empty());
   }
   std::filesystem::remove(SafetyStore::file_path(dir, p.public_key()));
   std::filesystem::resize_file(SafetyStore::file_path(dir, q.public_key()), 10);
   ProducerKeys keys({p, q}, dir, chain);
-  EXPECT_TRUE(keys.find(p.public_key())->safety) << "never voted on this chain: starts afresh";
-  EXPECT_TRUE(std::filesystem::exists(SafetyStore::file_path(dir, p.public_key())));
+  EXPECT_FALSE(keys.find(p.public_key())->safety) << "a lost file is never re-created";
+  EXPECT_FALSE(std::filesystem::exists(SafetyStore::file_path(dir, p.public_key())));
   const auto silent = keys.disabled_reasons();
-  ASSERT_EQ(silent.size(), 1u);
-  EXPECT_EQ(silent[0].first, q.public_key());
-  EXPECT_NE(silent[0].second.find("damaged"), std::string::npos);
+  ASSERT_EQ(silent.size(), 2u);
+  EXPECT_EQ(silent[1].first, q.public_key());
+  EXPECT_NE(silent[1].second.find("damaged"), std::string::npos);
   EXPECT_FALSE(keys.find(q.public_key())->safety);
+  std::filesystem::remove_all(dir);
+}
+
+// init_key refuses a key that may have voted: a genesis key once the genesis time has passed or
+// the chain has a block; a genesis key before the genesis time is new.
+TEST(ProducerKeysTest, InitKeyRefusesAKeyThatWasInASet) {
+  const auto dir = test_dir("lingji-initkey-");
+  std::filesystem::remove_all(dir);
+  const Genesis g = testing::dev_genesis(kT0);
+  Chain chain(g);
+  const auto genesis_key = dev_key("producer").public_key();
+  ASSERT_TRUE(ProducerKeys::ever_in_a_set(genesis_key, chain));
+  EXPECT_FALSE(ProducerKeys::ever_in_a_set(dev_key("p0").public_key(), chain));
+  auto late = ProducerKeys::init_key(dir, genesis_key, chain, g.genesis_time);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().name, "producer.key_was_in_a_set");
+  EXPECT_FALSE(std::filesystem::exists(SafetyStore::file_path(dir, genesis_key)));
+  ASSERT_TRUE(ProducerKeys::init_key(dir, genesis_key, chain, g.genesis_time - 1));
+  // Once the chain has a block, a genesis key is never new again, whatever the clock says.
+  std::filesystem::remove_all(dir);
+  ControllerOptions o;
+  o.data_dir = dir;
+  o.genesis = g;
+  o.producer_keys = {dev_key("producer")};
+  o.init_keys_of_new_chain = true;
+  auto ctl = Controller::open(std::move(o));
+  ASSERT_TRUE(ctl) << ctl.error().message;
+  ASSERT_TRUE((*ctl)->produce(kT0 + 1000));
+  std::filesystem::remove(SafetyStore::file_path(dir / "safety", genesis_key));
+  auto again = (*ctl)->init_producer_keys(kT0 - 1);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().name, "producer.key_was_in_a_set");
+  EXPECT_FALSE(std::filesystem::exists(SafetyStore::file_path(dir / "safety", genesis_key)));
+  ctl->reset();
   std::filesystem::remove_all(dir);
 }
 

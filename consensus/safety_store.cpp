@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "chain/chain_errors.h"
+#include "consensus/consensus_errors.h"
 #include "core/codec.h"
 #include "core/hash.h"
 
@@ -33,16 +34,6 @@ struct Fd {
     if (fd >= 0) ::close(fd);
   }
 };
-
-// Exits at the named crash point when LINGJI_CRASH_POINT names it (see safety_store.h).
-void crash_point(const char* name) {
-  static const std::optional<std::string> configured = []() -> std::optional<std::string> {
-    const char* v = std::getenv("LINGJI_CRASH_POINT");
-    if (!v) return std::nullopt;
-    return std::string(v);
-  }();
-  if (configured && *configured == name) std::_Exit(kCrashExitCode);
-}
 
 bool exists_no_follow(const fs::path& p) {
   struct stat st {};
@@ -84,6 +75,15 @@ LoadedSafety damaged(std::string reason) { return LoadedSafety{SafetyLoad::kDama
 
 }  // namespace
 
+void crash_point(std::string_view name) {
+  static const std::optional<std::string> configured = []() -> std::optional<std::string> {
+    const char* v = std::getenv("LINGJI_CRASH_POINT");
+    if (!v) return std::nullopt;
+    return std::string(v);
+  }();
+  if (configured && *configured == name) std::_Exit(kCrashExitCode);
+}
+
 fs::path SafetyStore::file_path(const fs::path& dir, const core::PublicKey& key) {
   return dir / (key.hex() + ".safety");
 }
@@ -108,6 +108,9 @@ LoadedSafety SafetyStore::decode_file(core::ByteView bytes, const core::PublicKe
   core::PublicKey file_key;
   (void)(r.raw(kSafetyMagic.size(), magic) && r.u32(version) && r.fixed(file_key));
   if (!std::equal(magic.begin(), magic.end(), kSafetyMagic.begin(), kSafetyMagic.end())) return damaged("wrong magic");
+  if (version == 1)
+    return LoadedSafety{SafetyLoad::kOldVersion, {},
+                        "a version-1 safety file does not record the last slot its key signed a block in"};
   if (version != kSafetyVersion) return damaged("unknown version " + std::to_string(version));
   if (file_key != key) return damaged("the file is for key " + file_key.hex());
   // The checksum covers everything, so truncation and appended bytes both fail here.
@@ -180,15 +183,19 @@ core::Status SafetyStore::persist(const fs::path& dir, const core::PublicKey& ke
                          "key " + key.hex() + " has no safety file: it must not vote (create() is for new keys)");
     case SafetyLoad::kDamaged:
       return chain_error("finality.safety_file_damaged", "key " + key.hex() + ": " + on_disk.reason);
+    case SafetyLoad::kOldVersion:
+      return consensus_error("safety.old_version", "key " + key.hex() + ": " + on_disk.reason);
     case SafetyLoad::kUnreadable:
       return chain_error("finality.safety_io_error", on_disk.reason);
   }
   const SafetyState& old = on_disk.state;
   if (state.last_vote_slot < old.last_vote_slot || state.lock_slot < old.lock_slot ||
+      state.last_signed_slot < old.last_signed_slot ||
       (state.last_vote_slot == old.last_vote_slot && state.last_vote_id != old.last_vote_id))
     return chain_error("finality.bad_safety_state",
                        "the new state is behind the one on disk (last vote slot " +
-                           std::to_string(old.last_vote_slot) + ", lock slot " + std::to_string(old.lock_slot) + ")");
+                           std::to_string(old.last_vote_slot) + ", lock slot " + std::to_string(old.lock_slot) +
+                           ", last signed slot " + std::to_string(old.last_signed_slot) + ")");
   // A leftover .tmp from a crash is replaced; unlink first so that O_EXCL never follows a link.
   if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) return io_error("cannot remove", tmp, errno);
   if (auto s = write_synced(tmp, encode_file(key, state)); !s) return s;
@@ -218,6 +225,22 @@ core::Result<PreparedVote> SafetyStore::prepare_vote(const fs::path& dir, const 
   crash_point("after-fsync");
   state = std::move(c.next);
   return PreparedVote{std::move(vote), false};
+}
+
+core::Status SafetyStore::record_signed_slot(const fs::path& dir, const core::PublicKey& key, SafetyState& state,
+                                             uint64_t slot) {
+  if (slot <= state.last_signed_slot)
+    return consensus_error("producer.slot_already_signed",
+                           "key " + key.hex() + " already signed a block header in slot " +
+                               std::to_string(state.last_signed_slot) + "; slot " + std::to_string(slot) +
+                               " is not after it (a second header in a slot is evidence that ejects the producer)");
+  SafetyState next = state;
+  next.last_signed_slot = slot;
+  // Durable before the header is signed, so a crash at any point after it cannot be followed by
+  // a second header for this slot (a crash before the signature costs only the slot).
+  if (auto st = persist(dir, key, next); !st) return st;
+  state = std::move(next);
+  return core::Ok();
 }
 
 }  // namespace lingji::consensus

@@ -2,9 +2,13 @@
 // "Persist"), and prepare_vote: decide, sign, persist, and only then hand the vote out.
 //
 // One file per key: <dir>/<public key hex>.safety. File grammar (primitives as in core/codec.h):
-//   safety_file := magic:"LJSAFE01" (8 raw bytes) version:u32 (= 1) key:fixed<32>
+//   safety_file := magic:"LJSAFE01" (8 raw bytes) version:u32 (= 2) key:fixed<32>
 //                  state:safety_state (chain/finality/voting_rules.h) checksum:fixed<32>
 //   checksum    = BLAKE2b-256 of every byte before it
+// Version 2 added last_signed_slot to the state. A version-1 file is refused (kOldVersion), never
+// read as last_signed_slot = 0: it cannot say in which slot its key last signed a header, and
+// only the wall clock would bound it, which a standby host or a stepped clock gets wrong. Its
+// key never signs again; the producer registers a new signing key (as for a lost file).
 // Every write goes to <dir>/<hex>.safety.tmp, which is fsynced, renamed over the real file, and
 // then the directory is fsynced: after a crash the real file holds the old state or the new one,
 // never a mix. A leftover .tmp (a crash before the rename) is never read, and the next write
@@ -18,10 +22,16 @@
 // (CONSENSUS.md: no operator override; the producer registers a new key). Which keys may be
 // created fresh is the caller's policy; this file only refuses to create over existing files.
 //
+// Before a key signs a block header, record_signed_slot makes its slot durable in the same file:
+// a crash after the signature, then a restart inside that slot, cannot sign a second header
+// (two headers by one producer in one slot is evidence that ejects it).
+//
 // Crash-test hook: if the environment variable LINGJI_CRASH_POINT is "after-sign" or
 // "after-fsync", prepare_vote calls std::_Exit(86) right after signing a new vote (before
-// anything is written) or right after the file holding it is durable (before returning it). The
-// variable is read once, at the first prepare_vote of the process. Unset in production.
+// anything is written) or right after the file holding it is durable (before returning it);
+// "after-block-sign" exits right after a block is signed, before it is stored or sent
+// (consensus/block_producer.cpp). The variable is read once, at the first crash point the
+// process passes. Unset in production.
 #pragma once
 
 #include <filesystem>
@@ -33,21 +43,22 @@
 namespace lingji::consensus {
 
 inline constexpr std::string_view kSafetyMagic = "LJSAFE01";
-inline constexpr uint32_t kSafetyVersion = 1;
-inline constexpr size_t kMaxSafetyFileBytes = 4096;  // a real file is at most 8+4+32+233+32 = 309 bytes
+inline constexpr uint32_t kSafetyVersion = 2;
+inline constexpr size_t kMaxSafetyFileBytes = 4096;  // a real file is at most 8+4+32+241+32 = 317 bytes
 inline constexpr int kCrashExitCode = 86;
 
 enum class SafetyLoad {
   kOk,          // state holds the key's state
   kMissing,     // no file for this key (a leftover .tmp alone does not count)
   kDamaged,     // the file exists but is not a valid file for this key: reason says why
+  kOldVersion,  // a valid-looking version-1 file: refused (see the top of this file)
   kUnreadable,  // the file could not be read (permissions, I/O error): reason says why
 };
 
 struct LoadedSafety {
   SafetyLoad status = SafetyLoad::kMissing;
   chain::finality::SafetyState state;  // kOk only
-  std::string reason;                  // kDamaged and kUnreadable
+  std::string reason;                  // kDamaged, kOldVersion and kUnreadable
 };
 
 // A vote ready to send: its file is durable. resend: the stored vote of an identical request.
@@ -56,13 +67,18 @@ struct PreparedVote {
   bool resend = false;
 };
 
+// Exits the process with kCrashExitCode when LINGJI_CRASH_POINT is `name` (see the top of this
+// file); otherwise does nothing.
+void crash_point(std::string_view name);
+
 class SafetyStore {
  public:
   static std::filesystem::path file_path(const std::filesystem::path& dir, const core::PublicKey& key);
   static std::filesystem::path temp_path(const std::filesystem::path& dir, const core::PublicKey& key);
 
-  // Reads the key's file. Wrong magic, version or key, a bad checksum, truncation, trailing bytes
-  // and an undecodable or inconsistent state are all kDamaged.
+  // Reads the key's file. Wrong magic, an unknown version or key, a bad checksum, truncation,
+  // trailing bytes and an undecodable or inconsistent state are all kDamaged; version 1 is
+  // kOldVersion.
   static LoadedSafety load(const std::filesystem::path& dir, const core::PublicKey& key);
 
   // Writes the first file of a brand-new key (creating dir, mode 0700, if needed). Fails with
@@ -73,10 +89,12 @@ class SafetyStore {
 
   // Replaces the key's file with `state`, atomically and durably (see the top of this file).
   // The key's file must exist and be valid (create() makes it): a lost file is never silently
-  // re-created. `state` must not be behind the file: a lower last_vote_slot or lock_slot, or
-  // another block in the same last_vote_slot, is refused (a stale copy must not roll it back).
-  // Errors: finality.safety_file_missing, finality.safety_file_damaged, finality.bad_safety_state,
-  // finality.safety_io_error. After an I/O error the file may hold the old state or the new one.
+  // re-created. `state` must not be behind the file: a lower last_vote_slot, lock_slot or
+  // last_signed_slot, or another block in the same last_vote_slot, is refused (a stale copy must
+  // not roll it back).
+  // Errors: finality.safety_file_missing, finality.safety_file_damaged, safety.old_version,
+  // finality.bad_safety_state, finality.safety_io_error. After an I/O error the file may hold the
+  // old state or the new one.
   [[nodiscard]] static core::Status persist(const std::filesystem::path& dir, const core::PublicKey& key,
                                             const chain::finality::SafetyState& state);
 
@@ -95,6 +113,14 @@ class SafetyStore {
                                                                chain::finality::SafetyState& state,
                                                                const chain::finality::BlockRef& candidate,
                                                                bool extends_lock);
+
+  // Makes `slot` the key's last signed slot, durably, before the caller signs a header there.
+  // Refuses a slot at or below the one recorded (producer.slot_already_signed): signing it could
+  // be a second header in a slot, or one below a header already signed.
+  // Requires: as prepare_vote's. Errors: producer.slot_already_signed, and persist's (after
+  // which, as there, the key must not sign again until its state is reloaded).
+  [[nodiscard]] static core::Status record_signed_slot(const std::filesystem::path& dir, const core::PublicKey& key,
+                                                       chain::finality::SafetyState& state, uint64_t slot);
 
   // The file's bytes, and their decoding (exposed for tests and tools).
   static core::Bytes encode_file(const core::PublicKey& key, const chain::finality::SafetyState& state);

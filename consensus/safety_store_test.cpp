@@ -89,7 +89,7 @@ TEST(SafetyStoreTest, FileLayoutFollowsTheGrammar) {
   Bytes f = SafetyStore::encode_file(k.public_key(), s);
   ASSERT_EQ(f.size(), 8 + 4 + 32 + s.encode().size() + 32);
   EXPECT_EQ(std::string(f.begin(), f.begin() + 8), "LJSAFE01");
-  EXPECT_EQ(f[8], 1);
+  EXPECT_EQ(f[8], 2);
   EXPECT_EQ(f[9] | f[10] | f[11], 0);
   EXPECT_TRUE(std::equal(k.public_key().bytes.begin(), k.public_key().bytes.end(), f.begin() + 12));
   core::Hash256 sum = core::blake2b_256(ByteView(f).first(f.size() - 32));
@@ -140,8 +140,11 @@ TEST(SafetyStoreTest, DamageReasons) {
   b[0] = 'X';
   EXPECT_EQ(reason(b, k.public_key()), "wrong magic");
   b = good;
-  b[8] = 2;
-  EXPECT_EQ(reason(b, k.public_key()), "unknown version 2");
+  b[8] = 3;
+  EXPECT_EQ(reason(b, k.public_key()), "unknown version 3");
+  // Version 1 did not record the last slot its key signed a header in: refused, not damage.
+  b[8] = 1;
+  EXPECT_EQ(SafetyStore::decode_file(b, k.public_key()).status, SafetyLoad::kOldVersion);
   EXPECT_EQ(reason(good, test_key(2).public_key()).rfind("the file is for key", 0), 0u);
   b = good;
   b.back() ^= 1;
@@ -338,6 +341,45 @@ TEST(SafetyStoreTest, NoSecondVoteInASlotEvenAfterReloading) {
   // A conflicting block with an old justify in a later slot is refused by the lock (on A).
   BlockRef x = block(5, "X", kGenesis, kGenesis);
   EXPECT_EQ(SafetyStore::prepare_vote(d.path(), kChain, k, s, x, false).error().name, "finality.lock_conflict");
+}
+
+// The slot of the last header signed is durable before the header is signed, travels with the
+// vote state (a vote keeps it, it keeps the vote), and no slot at or below it is signed again,
+// also after a reload (issue 14, item 3).
+TEST(SafetyStoreTest, SignedSlotIsDurableAndNeverSignedTwice) {
+  TempDir d("signed");
+  auto k = test_key(1);
+  ASSERT_TRUE(SafetyStore::create(d.path(), k.public_key(), kInitial));
+  SafetyState s = kInitial;
+  ASSERT_TRUE(SafetyStore::record_signed_slot(d.path(), k.public_key(), s, 1));
+  EXPECT_EQ(s.last_signed_slot, 1u);
+  EXPECT_EQ(SafetyStore::load(d.path(), k.public_key()).state.last_signed_slot, 1u);
+  ASSERT_TRUE(SafetyStore::prepare_vote(d.path(), kChain, k, s, kA, true));
+  LoadedSafety l = SafetyStore::load(d.path(), k.public_key());
+  EXPECT_EQ(l.state.last_signed_slot, 1u) << "a vote dropped the signed slot";
+  EXPECT_EQ(l.state.last_vote_slot, kA.slot);
+  ASSERT_TRUE(SafetyStore::record_signed_slot(d.path(), k.public_key(), s, 3));
+  l = SafetyStore::load(d.path(), k.public_key());
+  EXPECT_EQ(l.state.last_vote_slot, kA.slot) << "the signed slot dropped the vote";
+  EXPECT_EQ(l.state.last_signed_slot, 3u);
+  const Bytes before = read_file(SafetyStore::file_path(d.path(), k.public_key()));
+  SafetyState reloaded = l.state;  // "restart"
+  for (uint64_t slot : {uint64_t{3}, uint64_t{2}, uint64_t{0}}) {
+    auto again = SafetyStore::record_signed_slot(d.path(), k.public_key(), reloaded, slot);
+    ASSERT_FALSE(again) << "slot " << slot;
+    EXPECT_EQ(again.error().name, "producer.slot_already_signed");
+  }
+  EXPECT_EQ(read_file(SafetyStore::file_path(d.path(), k.public_key())), before);
+  // A stale in-memory copy cannot roll the file's signed slot back.
+  SafetyState stale = kInitial;
+  auto rolled = SafetyStore::record_signed_slot(d.path(), k.public_key(), stale, 2);
+  ASSERT_FALSE(rolled);
+  EXPECT_EQ(rolled.error().name, "finality.bad_safety_state");
+  EXPECT_EQ(stale.last_signed_slot, 0u);
+  // Without a file nothing is signed.
+  fs::remove(SafetyStore::file_path(d.path(), k.public_key()));
+  EXPECT_EQ(SafetyStore::record_signed_slot(d.path(), k.public_key(), reloaded, 9).error().name,
+            "finality.safety_file_missing");
 }
 
 // The crash hook, in a child process (gtest death test, "threadsafe" style: the child is a fresh

@@ -10,32 +10,6 @@
 #include "consensus/safety_store.h"
 
 namespace lingji::consensus {
-namespace {
-
-// After a failed persist: reads the key's state back from its file (see vote_collector.h).
-void reload_safety(ProducerKey& k, const std::filesystem::path& dir) {
-  LoadedSafety loaded = SafetyStore::load(dir, k.public_key);
-  switch (loaded.status) {
-    case SafetyLoad::kOk:
-      k.safety = std::move(loaded.state);
-      k.reload_pending = false;
-      k.voting_disabled.clear();
-      spdlog::info("key {}: safety file read back after a failed write; voting again", k.public_key.hex());
-      return;
-    case SafetyLoad::kUnreadable:  // still failing: tried again at the next vote
-      k.voting_disabled = "cannot read back the vote state (retried at each block): " + loaded.reason;
-      return;
-    case SafetyLoad::kMissing:
-    case SafetyLoad::kDamaged:
-      k.reload_pending = false;
-      k.voting_disabled = "the safety file is missing or damaged after a failed write (" + loaded.reason +
-                          "); this key never votes again: register a new signing key";
-      spdlog::error("key {}: {}", k.public_key.hex(), k.voting_disabled);
-      return;
-  }
-}
-
-}  // namespace
 
 core::Result<VoteCollector::Screened> VoteCollector::screen(const chain::finality::SignedVote& vote) {
   const uint64_t slot = vote.vote.slot;
@@ -155,7 +129,7 @@ std::vector<chain::finality::SignedVote> VoteCollector::vote_on_head() {
   const chain::finality::BlockRef ref{h.slot, h.height, chain_.head_id(), h.previous, h.justify.slot,
                                       h.justify.block_id};
   for (auto& k : keys_.all()) {
-    if (k.reload_pending) reload_safety(k, keys_.safety_dir());
+    if (k.reload_pending) keys_.retry_reload(k);
     if (!k.safety) continue;
     if (std::find(voters.set.begin(), voters.set.end(), k.public_key) == voters.set.end() &&
         (!voters.next || std::find(voters.next->begin(), voters.next->end(), k.public_key) == voters.next->end()))

@@ -3,6 +3,11 @@
 // with the documented dev key, a block every block interval, and the JSON API on 127.0.0.1.
 // A node of a network may hold several producer keys (--producer-seed-file, repeatable, and
 // --producer-seeds-file): it produces in each key's slots and votes with each (docs/network.md).
+// Each key needs its safety file, created once by `lingjid --init-key` (same arguments) before
+// the key is first in a producer set; it then exits, so the step cannot stay in a service's
+// command line and re-create a lost file. A key without one syncs but neither votes nor
+// produces, and says why in the log and in GET /v1/info. Only `--dev` on a fresh data directory
+// with the built-in genesis creates it implicitly: that chain is new, its key cannot have voted.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -10,6 +15,7 @@
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -30,8 +36,19 @@ namespace {
 std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
+// LINGJI_TEST_CLOCK_OFFSET_MS (tests only) shifts this node's clock, as a standby host's or a
+// stepped clock would be off: the multi-process tests of clock skew set it.
+core::TimeMs clock_offset_ms() {
+  static const core::TimeMs offset = [] {
+    const char* v = std::getenv("LINGJI_TEST_CLOCK_OFFSET_MS");
+    return v ? static_cast<core::TimeMs>(std::strtoll(v, nullptr, 10)) : core::TimeMs{0};
+  }();
+  return offset;
+}
+
 core::TimeMs wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+         clock_offset_ms();
 }
 
 std::optional<std::string> read_file(const std::string& path) {
@@ -119,7 +136,7 @@ void finality_log_loop(consensus::Controller& node) {
 
 int main(int argc, char** argv) {
   CLI::App app{"lingjid: the Lingji node"};
-  bool dev = false, replay = false, no_sync = false;
+  bool dev = false, replay = false, no_sync = false, init_key = false;
   std::string data_dir, http = "127.0.0.1:8780", genesis_file, producer_seeds_file;
   std::vector<std::string> producer_seed_files;
   bool log_finality = false;
@@ -137,6 +154,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> peers;
   app.add_option("--listen", listen, "address:port for peer connections (port 0 picks a free one)");
   app.add_option("--peer", peers, "address:port of a peer to stay connected to (repeatable)");
+  app.add_flag("--init-key", init_key,
+               "create the safety file of each new producer key (never in a producer set of this chain; a genesis "
+               "key before the genesis time) in the data directory, then exit; refused for a key that has one");
   app.add_flag("--replay", replay, "re-apply every stored block from genesis, check every state root, and exit");
   app.add_flag("--no-sync", no_sync, "do not fsync each block (survives a killed process; after a power cut the data directory may have to be discarded)");
   app.add_option("--threads", threads, "signature-checking threads for --replay (default: all cores)");
@@ -155,6 +175,8 @@ int main(int argc, char** argv) {
   // Before any file is opened: the descriptor limit sizes the connection caps below.
   const uint64_t fd_limit = node::raise_fd_limit();
 
+  if (clock_offset_ms() != 0)
+    spdlog::warn("LINGJI_TEST_CLOCK_OFFSET_MS is set: this node's clock is off by {} ms (for tests only)", clock_offset_ms());
   if (data_dir.empty()) {
     if (!dev) return fail("--data-dir is required (or use --dev)");
     data_dir = "data/dev";
@@ -206,9 +228,19 @@ int main(int argc, char** argv) {
       if (options.producer_keys[i].public_key() == options.producer_keys[j].public_key())
         return fail("producer key " + options.producer_keys[i].public_key().hex() + " is given twice");
   if (options.producer_keys.empty() && dev) options.producer_keys.push_back(chain::dev_key("producer"));
+  if (init_key && options.producer_keys.empty())
+    return fail("--init-key needs the producer keys (--producer-seed-file or --producer-seeds-file)");
+  // Only a chain this process creates from the built-in genesis (start time now) is new for sure.
+  options.init_keys_of_new_chain = dev && genesis_file.empty() && !init_key;
   auto opened = consensus::Controller::open(std::move(options));
   if (!opened) return fail(opened.error().message);
   consensus::Controller& node = **opened;
+  if (init_key) {
+    auto created = node.init_producer_keys(wall_clock_ms());
+    if (!created) return fail(created.error().name + ": " + created.error().message);
+    for (const auto& line : *created) std::cout << "lingjid: " << line << "\n";
+    return 0;
+  }
 
   auto colon = http.rfind(':');
   if (colon == std::string::npos) return fail("--http must be address:port");
@@ -263,8 +295,8 @@ int main(int argc, char** argv) {
     else
       spdlog::info("producing with {} keys, a block every {} ms into {}", keys.size(), interval, data_dir);
     for (const auto& [key, why] : node.voting_disabled_reasons()) {
-      if (keys.size() == 1) spdlog::error("not voting: {}", why);
-      else spdlog::error("key {} not voting: {}", key.hex(), why);
+      if (keys.size() == 1) spdlog::error("not voting nor producing: {}", why);
+      else spdlog::error("key {} not voting nor producing: {}", key.hex(), why);
     }
     production_loop(node, network.get());
   } else {

@@ -23,7 +23,7 @@ Bytes SafetyState::encode() const {
   core::Writer w;
   w.u64(last_vote_slot).fixed(last_vote_id).u8(last_vote ? 1 : 0);
   if (last_vote) w.raw(last_vote->encode());
-  w.u64(lock_slot).fixed(lock_id);
+  w.u64(lock_slot).fixed(lock_id).u64(last_signed_slot);
   return w.take();
 }
 
@@ -39,7 +39,7 @@ bool SafetyState::read(core::Reader& r) {
     last_vote.emplace();
     if (!last_vote->read(r)) return false;
   }
-  return r.u64(lock_slot) && r.fixed(lock_id);
+  return r.u64(lock_slot) && r.fixed(lock_id) && r.u64(last_signed_slot);
 }
 
 core::Result<SafetyState> SafetyState::decode(ByteView bytes) {

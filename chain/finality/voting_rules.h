@@ -12,6 +12,10 @@
 // Grammar of the state (primitives as in core/codec.h):
 //   safety_state := last_vote_slot:u64 last_vote_id:fixed<32> has_last_vote:u8 (0 or 1)
 //                   [signed_vote, iff has_last_vote = 1] lock_slot:u64 lock_id:fixed<32>
+//                   last_signed_slot:u64
+// last_signed_slot is not a voting rule's: it is the slot of the last block header the key
+// signed, kept with the vote state so that one durable write covers both (CONSENSUS.md
+// "Evidence": a producer never signs two headers in one slot, also across a restart).
 // Invariant (checked by decode): a stored last_vote is the vote for (last_vote_slot, last_vote_id).
 #pragma once
 
@@ -28,6 +32,7 @@ struct SafetyState {
   std::optional<SignedVote> last_vote;  // kept so an identical request re-sends the same bytes
   uint64_t lock_slot = 0;
   Hash256 lock_id;
+  uint64_t last_signed_slot = 0;  // 0: no header signed yet (slot 0 is genesis's)
 
   // A key's first state: nothing voted, locked on `lock` (genesis, or the R of a set change).
   static SafetyState initial(uint64_t lock_slot, const Hash256& lock_id);

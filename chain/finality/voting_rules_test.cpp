@@ -140,7 +140,9 @@ TEST(VotingRulesTest, JustifyNotBelowTheBlockIsRefused) {
 
 TEST(SafetyStateTest, EncodingRoundTripsAndIsStrict) {
   SafetyState s = after(after(kFresh, kA, true), kB, true);
-  for (const SafetyState& st : {kFresh, s}) {
+  SafetyState signed_too = s;
+  signed_too.last_signed_slot = 0x0102030405060708;  // every byte of the field is read back
+  for (const SafetyState& st : {kFresh, s, signed_too}) {
     Bytes bytes = st.encode();
     auto back = SafetyState::decode(bytes);
     ASSERT_TRUE(back) << back.error().message;
@@ -154,7 +156,7 @@ TEST(SafetyStateTest, EncodingRoundTripsAndIsStrict) {
     EXPECT_EQ(SafetyState::decode(bytes).error().name, "finality.malformed");
   }
   Bytes bytes = s.encode();
-  EXPECT_EQ(bytes.size(), 8 + 32 + 1 + kSignedVoteBytes + 8 + 32);
+  EXPECT_EQ(bytes.size(), 8 + 32 + 1 + kSignedVoteBytes + 8 + 32 + 8);
   bytes[40] = 2;  // has_last_vote is 0 or 1
   EXPECT_EQ(SafetyState::decode(bytes).error().name, "finality.malformed");
   SafetyState inconsistent = s;

@@ -111,7 +111,8 @@ void NodeProcess::start() {
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      throw std::runtime_error("lingjid exited at start: " + read_all(log.string() + ".err"));
+      throw std::runtime_error("lingjid exited at start with code " + std::to_string(*exit_code_) + ": " +
+                               read_all(log.string() + ".err") + "\nits output:\n" + read_all(log));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -220,6 +221,13 @@ CliResult run_binary(const std::string& name, const std::vector<std::string>& ar
   pid_t pid = spawn(argv, tmp.path() / "out", tmp.path() / "err", env);
   int code = wait_exit(pid);
   return {code, read_all(tmp.path() / "out"), read_all(tmp.path() / "err")};
+}
+
+void init_keys(const std::filesystem::path& data_dir, const std::vector<std::string>& args) {
+  std::vector<std::string> all{"--init-key", "--data-dir", data_dir.string()};
+  all.insert(all.end(), args.begin(), args.end());
+  const CliResult r = run_binary("lingjid", all);
+  if (r.exit_code != 0) throw std::runtime_error("lingjid --init-key failed: " + r.err + r.out);
 }
 
 CliResult run_cli(const std::string& node_url, const std::filesystem::path& wallet_dir,

@@ -102,6 +102,10 @@ struct CliResult {
 CliResult run_cli(const std::string& node_url, const std::filesystem::path& wallet_dir,
                   const std::vector<std::string>& args);
 
+// `lingjid --init-key --data-dir DIR ARGS...`: creates the safety files of the producer keys in
+// ARGS (a node never creates one itself); throws std::runtime_error if it fails.
+void init_keys(const std::filesystem::path& data_dir, const std::vector<std::string>& args);
+
 // Runs a binary from build/bin and returns its exit code and output.
 CliResult run_binary(const std::string& name, const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env = {});

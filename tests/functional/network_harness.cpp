@@ -27,15 +27,20 @@ TestNetwork::TestNetwork(const std::filesystem::path& dir, NetworkSpec spec) : d
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch()).count();
   // Starting a node takes a few hundred milliseconds: the first slot starts after all are up.
+  // The --init-key runs come first (about 0.2 s each), well before the genesis time, after which
+  // a genesis key is refused.
   genesis_.genesis_time = (now / 1000 + 3 + static_cast<int64_t>(spec.keys_per_node.size()) / 2) * 1000;
+  if (spec.block_interval_ms > 0) genesis_.params.block_interval_ms = static_cast<uint32_t>(spec.block_interval_ms);
   genesis_.producers.clear();
   for (int i = 0; i < producers_; ++i) genesis_.producers.push_back(chain::dev_key("p" + std::to_string(i)).public_key());
   genesis_file_ = dir_ / "genesis.json";
   std::ofstream(genesis_file_) << chain::genesis_to_json(genesis_);
 
+  // Every node's keys get their safety files first (lingjid --init-key), before the genesis time.
   int next_key = 0;
+  std::vector<std::vector<std::string>> node_args;
   for (size_t n = 0; n < spec.keys_per_node.size(); ++n) {
-    std::vector<std::string> args{"--genesis", genesis_file_.string(), "--listen", "127.0.0.1:0"};
+    std::vector<std::string> args{"--genesis", genesis_file_.string()};
     const auto seeds = dir_ / ("node" + std::to_string(n) + ".seeds");
     std::ofstream list(seeds);
     list << "# producer seeds of node " << n << "\n";
@@ -51,6 +56,12 @@ TestNetwork::TestNetwork(const std::filesystem::path& dir, NetworkSpec spec) : d
     }
     list.close();
     if (n > 0) args.insert(args.end(), {"--producer-seeds-file", seeds.string()});
+    if (spec.keys_per_node[n] > 0) init_keys(dir_ / ("node" + std::to_string(n)), args);
+    node_args.push_back(std::move(args));
+  }
+  for (size_t n = 0; n < spec.keys_per_node.size(); ++n) {
+    std::vector<std::string> args = node_args[n];
+    args.insert(args.end(), {"--listen", "127.0.0.1:0"});
     for (size_t earlier = 0; earlier < n; ++earlier) {
       const int port = nodes_[earlier]->peer_port();
       args.insert(args.end(), {"--peer", spec.dial ? spec.dial(static_cast<int>(n), static_cast<int>(earlier), port)

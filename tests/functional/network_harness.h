@@ -1,7 +1,8 @@
 // network_harness.h: a network of real lingjid processes on 127.0.0.1 for the multi-process
 // tests and bench/finality_bench: one genesis whose schedule is N dev producer keys (dev_key("p0")
 // to dev_key("p<N-1>")), those keys dealt out over the nodes in contiguous runs, and a full mesh
-// (node i dials every earlier node). The first node gets its keys as repeated
+// (node i dials every earlier node). Each node's keys get their safety files first (lingjid
+// --init-key, before the genesis time). The first node gets its keys as repeated
 // --producer-seed-file, the others as one --producer-seeds-file, so both ways are exercised.
 #pragma once
 
@@ -24,6 +25,8 @@ struct NetworkSpec {
   std::function<std::string(int from, int to, int port)> dial;
   // Arguments given to every node (e.g. --log-finality, --no-sync).
   std::vector<std::string> extra_args;
+  // The genesis block interval (ms); 0 keeps genesis/default.json's.
+  int64_t block_interval_ms = 0;
 };
 
 class TestNetwork {

@@ -35,9 +35,15 @@ TEST(Network, FourProducerNodesAgreeFinalizeAndAFifthNodeSyncsFromZero) {
   std::ofstream(genesis_file) << genesis_to_json(*genesis);
 
   std::vector<std::unique_ptr<NodeProcess>> nodes;
+  // Each key's safety file first: a node never creates one itself.
   for (int i = 0; i < 4; ++i) {
     const auto seed_file = dir.path() / ("p" + std::to_string(i) + ".seed");
     std::ofstream(seed_file) << dev_seed("p" + std::to_string(i)).hex();
+    init_keys(dir.path() / ("node" + std::to_string(i)), {"--genesis", genesis_file.string(), "--producer-seed-file",
+                                                           seed_file.string()});
+  }
+  for (int i = 0; i < 4; ++i) {
+    const auto seed_file = dir.path() / ("p" + std::to_string(i) + ".seed");
     std::vector<std::string> args{"--genesis", genesis_file.string(), "--producer-seed-file", seed_file.string(),
                                   "--listen", "127.0.0.1:0"};
     for (const auto& earlier : nodes) args.insert(args.end(), {"--peer", "127.0.0.1:" + std::to_string(earlier->peer_port())});
