@@ -133,7 +133,8 @@ TEST_F(FourKeyPartsTest, ACompetingBlockWithAForgedJustifyDoesNotWinTheForkChoic
   auto refused = fork_choice->accept(f);
   EXPECT_EQ(outcome(refused), "consensus.fork_bad_certificate");
   size_t reverted = 0;
-  for (const auto& e : parts->outbox.take().events()) reverted += e.kind == ChainEvent::Kind::kReverted;
+  const auto batch = parts->outbox.take();  // named: events() refers into it
+  for (const auto& e : batch.events()) reverted += e.kind == ChainEvent::Kind::kReverted;
   EXPECT_EQ(reverted, 0u) << "no block was popped for a forged certificate";
   EXPECT_EQ(node_chain->head_id(), head.id());
   EXPECT_FALSE(fork_choice->fork_db().contains(f.header.id()));
