@@ -39,6 +39,7 @@ class NodeProcess {
   void stop();     // SIGTERM and wait
   void kill9();    // SIGKILL and wait
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }  // of the running process, or -1
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int port() const { return port_; }  // of the API
   // The peer port printed at start (with --listen), or 0.
