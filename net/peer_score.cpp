@@ -60,4 +60,14 @@ std::chrono::milliseconds TokenBucket::wait(Clock::time_point now) {
   return std::chrono::milliseconds((1000 - milli_) / rate_ + 1);
 }
 
+int64_t TokenBucket::available(Clock::time_point now) {
+  refill(now);
+  return milli_ >= 0 ? milli_ / 1000 : -((-milli_ + 999) / 1000);
+}
+
+void TokenBucket::spend(uint64_t n) {
+  // Bounded overdraft: one spend is at most a batch (tens of MiB in KiB tokens).
+  milli_ -= static_cast<int64_t>(std::min<uint64_t>(n, uint64_t{1} << 40)) * 1000;
+}
+
 }  // namespace lingji::net

@@ -43,6 +43,11 @@ class TokenBucket {
   bool take(Clock::time_point now);
   // How long until a token is there (0 if one is).
   std::chrono::milliseconds wait(Clock::time_point now);
+  // Whole tokens there at `now` (negative after an overdraft), and taking n of them, which may
+  // overdraw: a budget of bytes whose exact cost is known only after the work (a batch of
+  // blocks ends on the block that crosses its limit).
+  int64_t available(Clock::time_point now);
+  void spend(uint64_t n);
 
  private:
   void refill(Clock::time_point now);

@@ -56,6 +56,18 @@ TEST(PeerScoreTest, TokenBucketAllowsBurstThenRate) {
   EXPECT_EQ(taken, 20);  // never more than the burst
 }
 
+// A budget of bytes (get_blocks answers): the cost is known after the work, so a spend may
+// overdraw, and nothing is available again until the rate has paid the debt back.
+TEST(PeerScoreTest, TokenBucketSpendsAfterTheWorkAndRepaysAnOverdraft) {
+  TokenBucket b(1000, 2000);
+  EXPECT_EQ(b.available(t0), 2000);
+  b.spend(2500);
+  EXPECT_EQ(b.available(t0), -500);
+  EXPECT_EQ(b.available(t0 + milliseconds(499)), -1);
+  EXPECT_EQ(b.available(t0 + milliseconds(600)), 100);
+  EXPECT_EQ(b.available(t0 + std::chrono::hours(1)), 2000);  // never more than the burst
+}
+
 TEST(PeerScoreTest, BanListIsBoundedAndDropsTheSoonestExpiry) {
   BanList bans(3);
   bans.ban("a", t0 + milliseconds(300));

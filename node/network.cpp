@@ -35,6 +35,9 @@ struct Network::Impl : net::Handler {
   std::map<net::PeerId, bool> syncing;  // a get_blocks is outstanding to this peer
   std::map<net::PeerId, uint64_t> sync_from;  // the height the last get_blocks asked from
   std::map<net::PeerId, net::TokenBucket> serve_budget;  // get_blocks this peer may still ask; network thread only
+  std::map<net::PeerId, net::TokenBucket> serve_bytes;   // KiB of blocks it may still take; network thread only
+  uint32_t serve_kib_per_second = 0;
+  uint32_t serve_kib_burst = 0;
 
   explicit Impl(consensus::Controller& n) : node(n) {}
 
@@ -81,6 +84,7 @@ struct Network::Impl : net::Handler {
 
   void on_disconnected(net::PeerId peer, const std::string& reason) override {
     serve_budget.erase(peer);
+    serve_bytes.erase(peer);
     std::lock_guard lock(sync_mu);
     syncing.erase(peer);
     sync_from.erase(peer);
@@ -149,14 +153,23 @@ struct Network::Impl : net::Handler {
       case kGetBlocks: {
         auto ask = decode_get_blocks(payload);
         if (!ask) return p2p->penalize(peer, "bad get_blocks");
+        const auto now = net::Clock::now();
         auto budget = serve_budget.try_emplace(peer, kGetBlocksPerSecond, kGetBlocksBurst).first;
+        auto bytes = serve_bytes.try_emplace(peer, serve_kib_per_second, serve_kib_burst).first;
         std::vector<core::Bytes> blocks;
-        if (budget->second.take(net::Clock::now())) {
-          blocks = node.blocks_from(ask->from, std::min(ask->max_blocks, kSyncBatchBlocks), kSyncBatchBytes);
+        const int64_t kib = bytes->second.available(now);
+        if (kib > 0 && budget->second.take(now)) {
+          const size_t max_bytes = std::min<size_t>(kSyncBatchBytes, static_cast<size_t>(kib) * 1024);
+          blocks = node.blocks_from(ask->from, std::min(ask->max_blocks, kSyncBatchBlocks), max_bytes);
+          size_t served = 0;
+          for (const auto& b : blocks) served += b.size();
+          bytes->second.spend((served + 1023) / 1024);
         } else {
           // An empty answer, not none: an honest requester waits for one (it asks again on the
           // next block it hears of).
-          p2p->report(peer, "net.rate_limited", "over " + std::to_string(kGetBlocksPerSecond) + " get_blocks a second");
+          p2p->report(peer, "net.rate_limited",
+                      kib > 0 ? "over " + std::to_string(kGetBlocksPerSecond) + " get_blocks a second"
+                              : "over " + std::to_string(serve_kib_per_second) + " KiB of blocks a second");
         }
         (void)p2p->send(peer, kBlocks, encode_blocks(blocks));
         break;
@@ -216,6 +229,8 @@ Network::~Network() { stop(); }
 
 core::Result<std::unique_ptr<Network>> Network::start(consensus::Controller& node, const NetworkOptions& options) {
   auto impl = std::make_unique<Impl>(node);
+  impl->serve_kib_per_second = options.serve_kib_per_second;
+  impl->serve_kib_burst = options.serve_kib_burst;
   net::P2pOptions o;
   o.chain_id = node.read([](const chain::Chain& c, const storage::BlockStore&) { return c.chain_id(); });
   o.listen = options.listen;

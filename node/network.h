@@ -36,6 +36,13 @@ struct NetworkOptions {
   // This node's P2P identity key file (net/identity.h), created at first start; empty: a random
   // identity for this process only.
   std::filesystem::path identity_file;
+  // Bytes of blocks one peer's get_blocks may take, in KiB: on average a second, and at once. A
+  // peer that asks faster than it reads would otherwise fill its 64 MiB send queue with answers
+  // (and the disk reads behind them) before the request count bans it; over the budget it is
+  // not served and is reported (net.rate_limited). An honest node keeps one request
+  // outstanding, so it catches up at about one 8 MiB batch a second at worst.
+  uint32_t serve_kib_per_second = 8 * 1024;
+  uint32_t serve_kib_burst = 32 * 1024;
 };
 
 class Network {

@@ -119,5 +119,49 @@ TEST_F(NetworkTest, AFloodOfGetBlocksIsRateLimitedAndBansTheSender) {
   EXPECT_EQ(peer->goodbye_code(), net::kNetMisbehaving);
 }
 
+// Found by lingji-hostile (issue 14, item 8): a peer that asks for blocks faster than it reads
+// filled its 64 MiB send queue with answers under the request rate, and the close that followed
+// banned nothing. Now each peer has a budget of bytes served; over it, requests are refused and
+// reported until the peer is banned. Here a 2 KiB budget stands for the default 32 MiB.
+TEST_F(NetworkTest, AGetBlocksFloodIsHeldToItsByteBudgetAndBanned) {
+  network.reset();
+  auto started = Network::start(*follower, NetworkOptions{"127.0.0.1:0", {}, {}, /*serve_kib_per_second=*/1,
+                                                          /*serve_kib_burst=*/2});
+  ASSERT_TRUE(started) << started.error().message;
+  network = std::move(*started);
+  size_t chain_bytes = 0;
+  for (int i = 1; i <= 20; ++i) {
+    auto block = ctl->produce(kT0 + 1000 * i);
+    ASSERT_TRUE(block);
+    chain_bytes += block->encode().size();
+    ASSERT_TRUE(follower->accept_block(*block, kT0 + 1000 * i));
+  }
+  ASSERT_GT(chain_bytes, 4096u) << "the chain must be larger than the budget";
+  auto peer = hostile("127.0.0.6");
+  core::Writer w;
+  w.u64(1).u32(256);
+  const core::Bytes ask = w.take();
+  // The first request is served, up to the budget (and the block that crosses it).
+  ASSERT_TRUE(peer->send_frame(kGetBlocks, ask));
+  auto first = peer->read_frame(3000ms);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->first, kBlocks);
+  core::Reader r(first->second);
+  uint32_t served = 0;
+  ASSERT_TRUE(r.u32(served));
+  EXPECT_GE(served, 1u);
+  EXPECT_LT(served, 20u) << "the whole chain was served beyond a 2 KiB budget";
+  // Thirty more at once, well under the request rate's burst of 100: refused and reported
+  // (5 points each) until the ban.
+  core::Bytes flood;
+  for (int i = 0; i < 30; ++i) {
+    const core::Bytes f = net::encode_frame(kGetBlocks, ask);
+    flood.insert(flood.end(), f.begin(), f.end());
+  }
+  ASSERT_TRUE(peer->send_raw(flood));
+  ASSERT_TRUE(peer->wait_closed(3000ms));
+  EXPECT_EQ(peer->goodbye_code(), net::kNetMisbehaving);
+}
+
 }  // namespace
 }  // namespace lingji::node
