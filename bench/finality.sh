@@ -9,12 +9,12 @@
 #   4. 101 producers on 7 nodes, the same
 #
 # Environment (defaults in brackets): BLOCKS [40] blocks measured per run, DELAY_MS [50].
-# Builds take /tmp/lingji-build.lock (shared with other builds); the runs do not.
+# Builds take /tmp/build.lock (shared with other builds); the runs do not.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD="$ROOT/build-release"
-LOCK=/tmp/lingji-build.lock
+LOCK=/tmp/build.lock
 BLOCKS=${BLOCKS:-40}
 DELAY_MS=${DELAY_MS:-50}
 

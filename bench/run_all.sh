@@ -11,13 +11,13 @@
 # Environment (defaults in brackets): PIPELINE_TX [1000000], BLOCK_SIZE [5000], SENDERS [2000],
 # HTTP_ACCOUNTS [1000], HTTP_TX [50000], HTTP_CONNECTIONS [4], VERIFY_MIN_TIME [2],
 # KEEP=1 keeps the work directory (the pipeline's and the dev node's data).
-# Builds take /tmp/lingji-build.lock (shared with other builds); benchmarks run without it.
+# Builds take /tmp/build.lock (shared with other builds); benchmarks run without it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD="$ROOT/build-release"
 BIN="$BUILD/bin"
-LOCK=/tmp/lingji-build.lock
+LOCK=/tmp/build.lock
 PIPELINE_TX=${PIPELINE_TX:-1000000}
 BLOCK_SIZE=${BLOCK_SIZE:-5000}
 SENDERS=${SENDERS:-2000}
