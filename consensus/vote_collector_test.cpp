@@ -115,6 +115,12 @@ TEST_F(PartsTest, AnEarlyVoteCountsWhenItsBlockArrives) {
 // skips that vote; once descriptors are free again it reads its state back and votes at the
 // next block. It used to stop voting until the process restarted, and finality with it.
 TEST_F(PartsTest, AKeyWhoseVoteCannotBePersistedVotesAgainOnceTheFileIsWritable) {
+#if defined(__SANITIZE_ADDRESS__)
+  // UBSan's vptr check tests that a vtable is readable through a pipe; with every descriptor
+  // taken it cannot, and reports the log call made meanwhile as an invalid vptr (a runtime
+  // suppression does not reach that path). The plain Debug pass runs this test.
+  GTEST_SKIP() << "takes every descriptor, which UBSan's own checks need";
+#endif
   const core::PublicKey key = dev_key("producer").public_key();
   ASSERT_TRUE(producer->produce(kT0 + 1000));
   ASSERT_EQ(votes->vote_on_head().size(), 1u);

@@ -27,6 +27,14 @@ core::TimeMs wall_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+// n copies of one frame, sent in one write: a flood at the speed of the socket.
+core::Bytes frames(uint8_t type, const core::Bytes& payload, int n) {
+  const core::Bytes f = net::encode_frame(type, payload);
+  core::Bytes out;
+  for (int i = 0; i < n; ++i) out.insert(out.end(), f.begin(), f.end());
+  return out;
+}
+
 class NetworkTest : public consensus::ControllerTest {
  protected:
   void SetUp() override {
@@ -109,12 +117,7 @@ TEST_F(NetworkTest, AFloodOfGetBlocksIsRateLimitedAndBansTheSender) {
   core::Writer w;
   w.u64(1).u32(256);
   const core::Bytes ask = w.take();
-  core::Bytes flood;
-  for (int i = 0; i < 400; ++i) {
-    const core::Bytes f = net::encode_frame(kGetBlocks, ask);
-    flood.insert(flood.end(), f.begin(), f.end());
-  }
-  ASSERT_TRUE(peer->send_raw(flood));
+  ASSERT_TRUE(peer->send_raw(frames(kGetBlocks, ask, 400)));
   ASSERT_TRUE(peer->wait_closed(3000ms));
   EXPECT_EQ(peer->goodbye_code(), net::kNetMisbehaving);
 }
@@ -153,12 +156,7 @@ TEST_F(NetworkTest, AGetBlocksFloodIsHeldToItsByteBudgetAndBanned) {
   EXPECT_LT(served, 20u) << "the whole chain was served beyond a 2 KiB budget";
   // Thirty more at once, well under the request rate's burst of 100: refused and reported
   // (5 points each) until the ban.
-  core::Bytes flood;
-  for (int i = 0; i < 30; ++i) {
-    const core::Bytes f = net::encode_frame(kGetBlocks, ask);
-    flood.insert(flood.end(), f.begin(), f.end());
-  }
-  ASSERT_TRUE(peer->send_raw(flood));
+  ASSERT_TRUE(peer->send_raw(frames(kGetBlocks, ask, 30)));
   ASSERT_TRUE(peer->wait_closed(3000ms));
   EXPECT_EQ(peer->goodbye_code(), net::kNetMisbehaving);
 }

@@ -72,8 +72,13 @@ TEST(Hostile, EveryFloodAtOnceLeavesFinalityMemoryAndEvidenceIntact) {
   for (size_t i = 0; i < run.peak_rss_kib.size(); ++i) {
     std::cout << "node " << i << ": RSS before " << before[i] / 1024 << " MiB, peak " << run.peak_rss_kib[i] / 1024
               << " MiB\n";
+#if !defined(__SANITIZE_ADDRESS__)
     EXPECT_LT(run.peak_rss_kib[i], kMaxRssKib) << "node " << i;
+#endif
   }
+  // Under AddressSanitizer (scripts/test's second pass) RSS says nothing about the node: freed
+  // memory waits in ASan's quarantine (256 MiB) and every byte has its shadow. The bound is
+  // checked in the plain pass; this one looks for memory errors under the same floods.
 
   // The equivocation sent to the flooded node in the middle of the flood is recorded on chain.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
