@@ -184,9 +184,12 @@ int main(int argc, char** argv) {
   put("node_messages", "blocks", selected(2, batch));
   put("node_messages", "no_blocks", selected(2, node::encode_blocks({})));
 
-  net::Hello hello{1, chain_id, core::blake2b_256(core::as_bytes("node")), 7000, status};
+  net::Hello hello{2, chain_id, core::blake2b_256(core::as_bytes("node")), 7000, status,
+                   core::blake2b_256(core::as_bytes("nonce"))};
   core::Bytes session = frame(net::kHello, net::encode_hello(hello));
   put("p2p_frames", "hello", session);
+  // An auth of the right size; its signature is checked (and fails) against the harness's hello.
+  append(session, frame(net::kAuth, core::Bytes(64, 7)));
   append(session, frame(net::kPing, net::encode_ping(42)));
   append(session, frame(net::kPong, net::encode_ping(42)));
   append(session, frame(node::kTransaction, txs[0].bytes()));

@@ -1,7 +1,7 @@
 // p2p_frames_fuzz.cpp: the byte stream a peer sends, read the way net/p2p.cpp reads it: a frame
 // header, the check of its type and announced length against the node's limits (before any
-// payload is read), then the payload's decoder: hello (and the node's status inside it),
-// goodbye, ping/pong, and the node's messages (transaction, block, get_blocks, blocks, vote).
+// payload is read), then the payload's decoder: hello (and the node's status inside it), auth
+// (checked against the stream's last hello), goodbye, ping/pong, and the node's messages (transaction, block, get_blocks, blocks, vote).
 // The stream ends at the first frame the session would refuse. Properties: nothing crashes; a
 // refused header is never read on; every payload that decodes re-encodes to the same bytes, and
 // so does its frame.
@@ -9,21 +9,33 @@
 #include "chain/protocol/block.h"
 #include "fuzz/fuzz_common.h"
 #include "net/frame.h"
+#include "net/handshake.h"
 #include "node/messages.h"
 
 using namespace lingji;
 
 namespace {
 
-constexpr uint32_t kProtocolVersion = 1;  // net::P2pOptions::protocol_version
+constexpr uint32_t kProtocolVersion = 2;  // net::P2pOptions::protocol_version
 
-void read_payload(uint8_t type, core::ByteView p) {
+// This node's side of the handshake, against which an auth is checked.
+const net::Hello& our_hello() {
+  static const net::Hello h{kProtocolVersion, fuzz::chain_id(), core::blake2b_256(core::as_bytes("fuzz node")), 7000,
+                            {}, core::blake2b_256(core::as_bytes("fuzz nonce"))};
+  return h;
+}
+
+void read_payload(uint8_t type, core::ByteView p, net::Hello& theirs) {
   switch (type) {
     case net::kHello:
       if (auto h = net::decode_hello(p, kProtocolVersion)) {
         fuzz::require(fuzz::same_bytes(net::encode_hello(*h), p), "hello: decode -> encode changed the bytes");
         (void)node::decode_status(h->status);
+        theirs = *h;
       }
+      break;
+    case net::kAuth:
+      (void)net::check_auth(p, theirs, our_hello());
       break;
     case net::kGoodbye:
       if (auto g = net::decode_goodbye(p))
@@ -60,6 +72,7 @@ void read_payload(uint8_t type, core::ByteView p) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const net::PayloadLimits limits = node::payload_limits();
   core::ByteView rest = fuzz::input(data, size);
+  net::Hello theirs{};
   while (rest.size() >= net::kFrameHeaderSize) {
     std::array<uint8_t, net::kFrameHeaderSize> raw{};
     std::copy_n(rest.begin(), raw.size(), raw.begin());
@@ -72,7 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::require(fuzz::same_bytes(net::encode_frame(h.type, payload),
                                    fuzz::input(payload.data() - net::kFrameHeaderSize, payload.size() + net::kFrameHeaderSize)),
                   "frame: decode -> encode changed the bytes");
-    read_payload(h.type, payload);
+    read_payload(h.type, payload, theirs);
     rest = rest.subspan(h.payload_size());
   }
   return 0;
