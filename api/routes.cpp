@@ -71,6 +71,8 @@ HttpResponse Routes::handle(const HttpRequest& request) {
     Json disabled = Json::object();
     for (const auto& [key, why] : node_.voting_disabled_reasons()) disabled[key.hex()] = why;
     Json info = node_.read([&](const chain::Chain& c, const storage::BlockStore&) { return info_json(c, node_); });
+    // Producing: some key of this node can sign blocks (holding only disabled keys is not).
+    info["producing"] = node_.producer_keys().size() > disabled.size();
     info["voting_disabled"] = std::move(disabled);
     return json_response(200, info);
   }

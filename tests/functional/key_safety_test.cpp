@@ -71,7 +71,11 @@ TEST(KeySafety, AProducerRestartedOnAnEmptyDataDirectoryDoesNotVoteAndSaysWhy) {
   EXPECT_NE(read_text(victim.log_file()).find("not voting"), std::string::npos) << read_text(victim.log_file());
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "node3" / "safety" / (victim_key + ".safety")))
       << "a safety file was created implicitly";
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(info(net.node(i))["voting_disabled"].empty()) << "node " << i;
+  EXPECT_FALSE(info(victim)["producing"].get<bool>()) << "its only key is disabled";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(info(net.node(i))["voting_disabled"].empty()) << "node " << i;
+    EXPECT_TRUE(info(net.node(i))["producing"].get<bool>()) << "node " << i;
+  }
 
   // The three others (a quorum) keep finalizing; the victim never votes nor produces again.
   // Votes it cast before the kill reach the record only with the certificate that carries them,
